@@ -1,0 +1,3 @@
+fetch('data/config.json')
+  .then(r => r.json())
+  .then(c => { document.title = c.title; });

@@ -1,0 +1,129 @@
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+using StaticOffload.Diagnostics;
+using StaticOffload.Files;
+using StaticOffload.Rules;
+
+namespace StaticOffload.Build.Tasks;
+
+/// <summary>
+/// Picks the files to mirror from the publish output and stamps each with the headers its rules give it, as item
+/// metadata. Users adjust the result in a target after this one, before the sync reads it.
+/// </summary>
+public sealed class ResolveStaticOffloadFiles : Microsoft.Build.Utilities.Task
+{
+    /// <summary>@(ResolvedFileToPublish): publish items, placed at %(RelativePath) in the publish folder.</summary>
+    public ITaskItem[] PublishItems { get; set; } = [];
+
+    /// <summary>The SDK's static web assets for publish, placed at %(TargetPath) in the publish folder.</summary>
+    public ITaskItem[] StaticWebAssets { get; set; } = [];
+
+    /// <summary>Extra files (@(StaticOffloadExtraFile)): full path, with %(RelativePath) inside the synced folder.</summary>
+    public ITaskItem[] ExtraFiles { get; set; } = [];
+
+    [Required]
+    public string PublishDir { get; set; } = "";
+
+    /// <summary>The folder of the publish output that becomes the bucket prefix's root; empty for all of it.</summary>
+    public string? SourceFolder { get; set; }
+
+    public ITaskItem[] DefaultRules { get; set; } = [];
+
+    public ITaskItem[] Rules { get; set; } = [];
+
+    public ITaskItem[] ContentTypeMappings { get; set; } = [];
+
+    public string? CompressedAssets { get; set; }
+
+    [Output]
+    public ITaskItem[] Files { get; private set; } = [];
+
+    public override bool Execute()
+    {
+        var rules = new List<SyncRule>();
+        foreach (var item in DefaultRules.Concat(Rules))
+        {
+            SyncRule rule;
+            try
+            {
+                rule = ToRule(item);
+            }
+            catch (FormatException ex)
+            {
+                LogError(Diagnostic.Error(DiagnosticCodes.InvalidRule,
+                    $"StaticOffloadRule '{item.ItemSpec}' has an invalid Pattern: {ex.Message}"));
+                continue;
+            }
+
+            foreach (var problem in RuleMatcher.Validate(rule))
+            {
+                LogError(problem);
+            }
+
+            rules.Add(rule);
+        }
+
+        if (!Enum.TryParse<CompressedAssetMode>(string.IsNullOrWhiteSpace(CompressedAssets) ? "Skip" : CompressedAssets.Trim(), true, out var compressedMode))
+        {
+            LogError(Diagnostic.Error(DiagnosticCodes.InvalidProperty,
+                $"StaticOffloadCompressedAssets is '{CompressedAssets}'; use Skip (default) or Upload."));
+        }
+
+        if (Log.HasLoggedErrors)
+        {
+            return false;
+        }
+
+        var mappings = ContentTypeMappings
+            .Where(m => m.Metadata("Pattern") is not null)
+            .Select(m => new ContentTypeMapping(m.ItemSpec, Glob.Parse(m.Metadata("Pattern")!),
+                int.TryParse(m.Metadata("Priority"), out var p) ? p : 0));
+        var matcher = new RuleMatcher(rules, new ContentTypeMap(mappings));
+        var publishDir = Path.GetFullPath(PublishDir);
+        var published = PublishItems
+            .Where(i => i.Metadata("RelativePath") is not null)
+            .Select(i => new PublishedFile(Path.Combine(publishDir, i.GetMetadata("RelativePath")), i.GetMetadata("RelativePath")))
+            .Concat(StaticWebAssets
+                .Where(i => i.Metadata("TargetPath") is not null)
+                .Select(i => new PublishedFile(Path.Combine(publishDir, i.GetMetadata("TargetPath")), i.GetMetadata("TargetPath"))));
+
+        var selector = new FileSelector(matcher, compressedMode);
+        var selection = selector.Select(published, SourceFolder);
+        var extra = new FileSelector(matcher, compressedMode).Select(
+            ExtraFiles.Select(i => new PublishedFile(i.GetMetadata("FullPath"), i.Metadata("RelativePath") ?? i.GetMetadata("Filename") + i.GetMetadata("Extension"))),
+            null);
+
+        Files = selection.Files.Concat(extra.Files).Select(ToItem).ToArray();
+        Log.LogMessage(MessageImportance.Low,
+            $"StaticOffload: {Files.Length} files to sync from '{SourceFolder}'; {selection.Excluded + extra.Excluded} excluded by rules, {selection.CompressedSkipped} precompressed siblings skipped.");
+        return true;
+    }
+
+    private static SyncRule ToRule(ITaskItem item) => new(
+        item.ItemSpec,
+        Glob.ParseList(item.GetMetadata("Pattern")),
+        item.Metadata("CacheControl"),
+        item.Metadata("ContentType"),
+        item.Metadata("ContentEncoding"),
+        item.Metadata("StorageClass"),
+        item.Metadata("Acl"),
+        item.BoolMetadata("Exclude"),
+        item.BoolMetadata("EntryFile"));
+
+    private static TaskItem ToItem(SelectedFile file)
+    {
+        var item = new TaskItem(MsBuildEscaping.Escape(file.FullPath));
+        item.SetMetadata("RelativePath", MsBuildEscaping.Escape(file.RelativePath));
+        item.SetMetadata("ContentType", MsBuildEscaping.Escape(file.Headers.ContentType));
+        item.SetMetadata("CacheControl", MsBuildEscaping.Escape(file.Headers.CacheControl ?? ""));
+        item.SetMetadata("ContentEncoding", MsBuildEscaping.Escape(file.Headers.ContentEncoding ?? ""));
+        item.SetMetadata("StorageClass", MsBuildEscaping.Escape(file.Headers.StorageClass ?? ""));
+        item.SetMetadata("Acl", MsBuildEscaping.Escape(file.Headers.Acl ?? ""));
+        item.SetMetadata("EntryFile", MsBuildEscaping.Escape(file.EntryFile ? "true" : "false"));
+        item.SetMetadata("MatchedRules", MsBuildEscaping.Escape(string.Join(";", file.MatchedRules)));
+        return item;
+    }
+
+    private void LogError(Diagnostic d) =>
+        Log.LogError(null, d.Code, null, d.File, 0, 0, 0, 0, d.Message);
+}

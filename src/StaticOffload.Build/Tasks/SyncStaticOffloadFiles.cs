@@ -1,0 +1,238 @@
+using System.Collections.Concurrent;
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+using StaticOffload.Diagnostics;
+using StaticOffload.Keys;
+using StaticOffload.Planning;
+using StaticOffload.Rules;
+using StaticOffload.Storage.S3;
+using StaticOffload.Sync;
+
+namespace StaticOffload.Build.Tasks;
+
+/// <summary>
+/// Mirrors @(StaticOffloadFile) to the bucket. Only translates: MSBuild inputs to a <see cref="SyncRequest"/>, the
+/// engine's result to outputs and log messages.
+/// </summary>
+public sealed class SyncStaticOffloadFiles : Microsoft.Build.Utilities.Task, ICancelableTask
+{
+    private readonly CancellationTokenSource _cancel = new();
+
+    /// <summary>Files with %(RelativePath) (the key below the prefix) and header metadata.</summary>
+    public ITaskItem[] Files { get; set; } = [];
+
+    public string? Bucket { get; set; }
+
+    public string? Prefix { get; set; }
+
+    public string? Region { get; set; }
+
+    public string? Profile { get; set; }
+
+    public string? ServiceUrl { get; set; }
+
+    public bool ForcePathStyle { get; set; }
+
+    public bool ChunkedUploads { get; set; } = true;
+
+    public bool Delete { get; set; } = true;
+
+    public string? MaxDeletes { get; set; }
+
+    public bool DryRun { get; set; }
+
+    public string? Concurrency { get; set; }
+
+    [Required]
+    public string SnapshotFile { get; set; } = "";
+
+    [Output]
+    public ITaskItem[] Uploaded { get; private set; } = [];
+
+    [Output]
+    public ITaskItem[] MetadataUpdated { get; private set; } = [];
+
+    [Output]
+    public ITaskItem[] Deleted { get; private set; } = [];
+
+    [Output]
+    public ITaskItem[] Unchanged { get; private set; } = [];
+
+    public void Cancel() => _cancel.Cancel();
+
+    public override bool Execute()
+    {
+        var request = BuildRequest();
+        if (request is null)
+        {
+            return false;
+        }
+
+        var log = new QueuedLog();
+        SyncResult result;
+        try
+        {
+            using var client = S3ClientFactory.Create(request.Destination);
+            var store = new S3ObjectStore(client, request.Destination);
+            var engine = new SyncEngine(store, log);
+            var run = System.Threading.Tasks.Task.Run(() => engine.RunAsync(request, _cancel.Token));
+            // MSBuild's logger belongs to the build thread: messages from the engine's workers are relayed from here.
+            while (!run.Wait(TimeSpan.FromMilliseconds(200)))
+            {
+                log.DrainTo(Log);
+            }
+
+            result = run.GetAwaiter().GetResult();
+        }
+        catch (SyncFailedException ex)
+        {
+            log.DrainTo(Log);
+            Report(ex.Diagnostic);
+            return false;
+        }
+        catch (OperationCanceledException)
+        {
+            log.DrainTo(Log);
+            Log.LogWarning("StaticOffload: the sync was cancelled; the snapshot records what was done.");
+            return false;
+        }
+
+        log.DrainTo(Log);
+        Uploaded = Items(result, SyncActionKind.Upload);
+        MetadataUpdated = Items(result, SyncActionKind.UpdateMetadata);
+        Deleted = Items(result, SyncActionKind.Delete);
+        Unchanged = result.Plan.Actions.Where(a => a.Kind == SyncActionKind.Unchanged).Select(ToItem).ToArray();
+        return !Log.HasLoggedErrors && result.Succeeded;
+    }
+
+    private SyncRequest? BuildRequest()
+    {
+        var prefix = ObjectKeys.NormalizePrefix(Prefix, out var prefixProblem);
+        if (prefixProblem is not null)
+        {
+            Report(prefixProblem);
+        }
+
+        if (ObjectKeys.ValidateBucket(Bucket) is { } bucketProblem)
+        {
+            Report(bucketProblem);
+        }
+
+        var maxDeletes = ParseInt(MaxDeletes, "StaticOffloadMaxDeletes", 256);
+        var concurrency = ParseInt(Concurrency, "StaticOffloadConcurrency", 16);
+        if (Log.HasLoggedErrors)
+        {
+            return null;
+        }
+
+        var files = Files.Select(item => new SyncFile(
+            item.GetMetadata("FullPath"),
+            (item.Metadata("RelativePath") ?? item.GetMetadata("Filename") + item.GetMetadata("Extension")).Replace('\\', '/'),
+            new ObjectHeaders(
+                item.Metadata("ContentType") ?? ContentTypeMap.Fallback,
+                item.Metadata("CacheControl"),
+                item.Metadata("ContentEncoding"),
+                item.Metadata("StorageClass"),
+                item.Metadata("Acl")),
+            item.BoolMetadata("EntryFile") ?? false)).ToArray();
+
+        return new SyncRequest
+        {
+            Files = files,
+            Destination = new S3Destination
+            {
+                Bucket = Bucket!.Trim(),
+                Prefix = prefix,
+                Region = Blank(Region),
+                Profile = Blank(Profile),
+                ServiceUrl = Blank(ServiceUrl),
+                ForcePathStyle = ForcePathStyle,
+                ChunkedUploads = ChunkedUploads,
+                MaxConnections = concurrency,
+            },
+            SnapshotPath = Path.GetFullPath(SnapshotFile),
+            DeleteRemoved = Delete,
+            MaxDeletes = maxDeletes,
+            DryRun = DryRun,
+            Concurrency = concurrency,
+        };
+    }
+
+    private int ParseInt(string? value, string property, int fallback)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return fallback;
+        }
+
+        if (int.TryParse(value.Trim(), out var parsed))
+        {
+            return parsed;
+        }
+
+        Report(Diagnostic.Error(DiagnosticCodes.InvalidProperty, $"{property} is '{value}'; it must be a whole number."));
+        return fallback;
+    }
+
+    private static ITaskItem[] Items(SyncResult result, SyncActionKind kind) =>
+        result.Completed.Where(a => a.Kind == kind).OrderBy(a => a.Key, StringComparer.Ordinal).Select(ToItem).ToArray();
+
+    private static TaskItem ToItem(SyncAction action)
+    {
+        var item = new TaskItem(MsBuildEscaping.Escape(action.Key));
+        item.SetMetadata("Key", MsBuildEscaping.Escape(action.Key));
+        item.SetMetadata("Reason", action.Reason.ToString());
+        if (action.Local is { } local)
+        {
+            item.SetMetadata("SourceFile", MsBuildEscaping.Escape(local.FullPath));
+            item.SetMetadata("CacheControl", MsBuildEscaping.Escape(local.Headers.CacheControl ?? ""));
+            item.SetMetadata("ContentType", MsBuildEscaping.Escape(local.Headers.ContentType));
+        }
+
+        return item;
+    }
+
+    private void Report(Diagnostic d)
+    {
+        if (d.Severity == DiagnosticSeverity.Error)
+        {
+            Log.LogError(null, d.Code, null, d.File, 0, 0, 0, 0, d.Message);
+        }
+        else
+        {
+            Log.LogWarning(null, d.Code, null, d.File, 0, 0, 0, 0, d.Message);
+        }
+    }
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    /// <summary>Collects the engine's messages from any thread until the build thread relays them.</summary>
+    private sealed class QueuedLog : ISyncLog
+    {
+        private readonly ConcurrentQueue<Action<TaskLoggingHelper>> _queue = new();
+
+        public void Important(string message) => _queue.Enqueue(l => l.LogMessage(MessageImportance.High, message));
+
+        public void Detail(string message) => _queue.Enqueue(l => l.LogMessage(MessageImportance.Low, message));
+
+        public void Report(Diagnostic d) => _queue.Enqueue(l =>
+        {
+            if (d.Severity == DiagnosticSeverity.Error)
+            {
+                l.LogError(null, d.Code, null, d.File, 0, 0, 0, 0, d.Message);
+            }
+            else
+            {
+                l.LogWarning(null, d.Code, null, d.File, 0, 0, 0, 0, d.Message);
+            }
+        });
+
+        public void DrainTo(TaskLoggingHelper log)
+        {
+            while (_queue.TryDequeue(out var write))
+            {
+                write(log);
+            }
+        }
+    }
+}

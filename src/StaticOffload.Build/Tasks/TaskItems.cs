@@ -1,0 +1,48 @@
+using Microsoft.Build.Framework;
+
+namespace StaticOffload.Build.Tasks;
+
+/// <summary>Reading MSBuild's stringly typed inputs; an empty metadata value means "not set".</summary>
+internal static class TaskItems
+{
+    public static string? Metadata(this ITaskItem item, string name)
+    {
+        var value = item.GetMetadata(name);
+        return string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+    }
+
+    public static bool? BoolMetadata(this ITaskItem item, string name) =>
+        item.Metadata(name) is { } value ? string.Equals(value, "true", StringComparison.OrdinalIgnoreCase) : null;
+}
+
+/// <summary>
+/// MSBuild reads item specs and metadata values as escaped text, so a file named "a%20b.css" or "(1).png" must be
+/// escaped on the way in or it comes back as a different path.
+/// </summary>
+internal static class MsBuildEscaping
+{
+    private const string Special = "%*?@$();'";
+
+    public static string Escape(string value)
+    {
+        if (value.IndexOfAny(Special.ToCharArray()) < 0)
+        {
+            return value;
+        }
+
+        var sb = new System.Text.StringBuilder(value.Length + 8);
+        foreach (var c in value)
+        {
+            if (Special.Contains(c))
+            {
+                sb.Append('%').Append(((int)c).ToString("x2", System.Globalization.CultureInfo.InvariantCulture));
+            }
+            else
+            {
+                sb.Append(c);
+            }
+        }
+
+        return sb.ToString();
+    }
+}

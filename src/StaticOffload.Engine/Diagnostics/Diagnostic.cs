@@ -1,0 +1,27 @@
+namespace StaticOffload.Diagnostics;
+
+public enum DiagnosticSeverity
+{
+    Warning,
+    Error,
+}
+
+/// <summary>A problem found by the engine, with enough context for MSBuild to point at the file or property.</summary>
+/// <param name="File">The local file or project property the problem is about, when there is one.</param>
+public sealed record Diagnostic(DiagnosticSeverity Severity, string Code, string Message, string? File = null)
+{
+    public static Diagnostic Error(string code, string message, string? file = null) =>
+        new(DiagnosticSeverity.Error, code, message, file);
+
+    public static Diagnostic Warning(string code, string message, string? file = null) =>
+        new(DiagnosticSeverity.Warning, code, message, file);
+
+    public override string ToString() => $"{Severity.ToString().ToLowerInvariant()} {Code}: {Message}";
+}
+
+/// <summary>Thrown where the engine must stop; carries the diagnostic the user sees.</summary>
+public sealed class SyncFailedException(Diagnostic diagnostic, Exception? inner = null)
+    : Exception(diagnostic.Message, inner)
+{
+    public Diagnostic Diagnostic { get; } = diagnostic;
+}

@@ -1,0 +1,32 @@
+namespace StaticOffload.Diagnostics;
+
+/// <summary>
+/// Every code the package reports, in one place. Errors are SO1xxx, warnings SO2xxx. A code never changes meaning
+/// once released: users search for it and suppress warnings by it.
+/// </summary>
+public static class DiagnosticCodes
+{
+    public const string MissingBucket = "SO1001";
+    public const string InvalidBucketName = "SO1002";
+    public const string InvalidPrefix = "SO1003";
+    public const string BucketNotFound = "SO1004";
+    public const string AccessDenied = "SO1005";
+    public const string EndpointUnreachable = "SO1006";
+    public const string UnknownStorageClass = "SO1007";
+    public const string UnknownAcl = "SO1008";
+    public const string FileUnreadable = "SO1009";
+    public const string TooManyDeletes = "SO1010";
+    public const string InvalidHeaderValue = "SO1011";
+    public const string SourceFolderMissing = "SO1012";
+    public const string KeyTooLong = "SO1013";
+    public const string DuplicateKey = "SO1014";
+    public const string InvalidProperty = "SO1015";
+    public const string InvalidRule = "SO1016";
+    public const string RequestFailed = "SO1017";
+    public const string InvalidCredentialsConfig = "SO1018";
+    public const string FileChangedDuringUpload = "SO1019";
+
+    public const string SnapshotUnreadable = "SO2001";
+    public const string SnapshotForOtherDestination = "SO2002";
+    public const string NothingToSync = "SO2003";
+}

@@ -1,0 +1,134 @@
+using StaticOffload.Rules;
+
+namespace StaticOffload.Files;
+
+/// <summary>A file of the publish output, as MSBuild lists it.</summary>
+/// <param name="RelativePath">Path inside the publish folder, either slash.</param>
+public sealed record PublishedFile(string FullPath, string RelativePath);
+
+/// <summary>A file chosen for the bucket, with the headers its rules gave it.</summary>
+/// <param name="RelativePath">Path relative to the synced folder with forward slashes; the key without the prefix.</param>
+public sealed record SelectedFile(
+    string FullPath,
+    string RelativePath,
+    ObjectHeaders Headers,
+    bool EntryFile,
+    IReadOnlyList<string> MatchedRules);
+
+/// <summary>How precompressed <c>.br</c>/<c>.gz</c> siblings that publish writes next to an asset are treated.</summary>
+public enum CompressedAssetMode
+{
+    /// <summary>
+    /// Not uploaded. S3 does no content negotiation: a browser asking for <c>site.css</c> gets <c>site.css</c>,
+    /// so the siblings would only cost storage and upload time. CDNs compress on their own.
+    /// </summary>
+    Skip,
+
+    /// <summary>
+    /// Uploaded as their own keys, typed as the original with Content-Encoding br/gzip, for CDNs or edge functions
+    /// that rewrite requests to them. Never typed as application/gzip, which would make a browser download them.
+    /// </summary>
+    Upload,
+}
+
+public sealed record SelectionResult(IReadOnlyList<SelectedFile> Files, int Excluded, int CompressedSkipped);
+
+/// <summary>
+/// Turns the publish output into the files to sync: keeps what lies under the synced folder, applies the rules,
+/// drops excluded files and decides what happens to precompressed siblings.
+/// </summary>
+public sealed class FileSelector(RuleMatcher rules, CompressedAssetMode compressedAssets)
+{
+    public SelectionResult Select(IEnumerable<PublishedFile> published, string? sourceFolder)
+    {
+        var folder = NormalizeFolder(sourceFolder);
+        var candidates = new Dictionary<string, PublishedFile>(StringComparer.Ordinal);
+        foreach (var file in published)
+        {
+            var relative = file.RelativePath.Replace('\\', '/').TrimStart('/');
+            if (folder.Length > 0)
+            {
+                if (!relative.StartsWith(folder, StringComparison.OrdinalIgnoreCase))
+                {
+                    continue;
+                }
+
+                relative = relative[folder.Length..];
+            }
+
+            if (relative.Length > 0)
+            {
+                // The same target path listed twice (e.g. by two publish items) is one file: the last one wins,
+                // as it would when MSBuild copies them into the publish folder.
+                candidates[relative] = file with { RelativePath = relative };
+            }
+        }
+
+        var selected = new List<SelectedFile>();
+        int excluded = 0, compressedSkipped = 0;
+        foreach (var (relative, file) in candidates.OrderBy(c => c.Key, StringComparer.Ordinal))
+        {
+            var original = CompressedOriginal(relative);
+            if (original is not null && candidates.ContainsKey(original))
+            {
+                if (compressedAssets == CompressedAssetMode.Skip)
+                {
+                    compressedSkipped++;
+                    continue;
+                }
+
+                var ofOriginal = rules.Resolve(original);
+                if (ofOriginal.Exclude)
+                {
+                    excluded++;
+                    continue;
+                }
+
+                var own = rules.Resolve(relative);
+                var headers = ofOriginal.Headers with
+                {
+                    ContentEncoding = relative.EndsWith(".br", StringComparison.OrdinalIgnoreCase) ? "br" : "gzip",
+                    StorageClass = own.Headers.StorageClass ?? ofOriginal.Headers.StorageClass,
+                    Acl = own.Headers.Acl ?? ofOriginal.Headers.Acl,
+                };
+                selected.Add(new SelectedFile(file.FullPath, relative, headers, ofOriginal.EntryFile, ofOriginal.MatchedRules));
+                continue;
+            }
+
+            var resolved = rules.Resolve(relative);
+            if (resolved.Exclude)
+            {
+                excluded++;
+                continue;
+            }
+
+            selected.Add(new SelectedFile(file.FullPath, relative, resolved.Headers, resolved.EntryFile, resolved.MatchedRules));
+        }
+
+        return new SelectionResult(selected, excluded, compressedSkipped);
+    }
+
+    private static string? CompressedOriginal(string relative)
+    {
+        foreach (var extension in new[] { ".br", ".gz" })
+        {
+            if (relative.EndsWith(extension, StringComparison.OrdinalIgnoreCase) && relative.Length > extension.Length)
+            {
+                return relative[..^extension.Length];
+            }
+        }
+
+        return null;
+    }
+
+    private static string NormalizeFolder(string? folder)
+    {
+        var normalized = (folder ?? "").Replace('\\', '/').Trim().Trim('/');
+        if (normalized is "." or "")
+        {
+            return "";
+        }
+
+        return normalized + "/";
+    }
+}

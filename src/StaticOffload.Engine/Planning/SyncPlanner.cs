@@ -1,0 +1,75 @@
+using StaticOffload.Hashing;
+using StaticOffload.Snapshot;
+
+namespace StaticOffload.Planning;
+
+/// <summary>
+/// Compares the local files with what the bucket is believed to hold (the snapshot, or a baseline made from a
+/// listing) and decides, per key, what to send. Pure: no I/O, so every decision is unit-tested.
+/// </summary>
+public static class SyncPlanner
+{
+    public static SyncPlan Plan(
+        IReadOnlyCollection<LocalFile> local,
+        IReadOnlyDictionary<string, SnapshotEntry> believedRemote,
+        bool deleteRemoved)
+    {
+        var actions = new List<SyncAction>(local.Count);
+        var localKeys = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var file in local)
+        {
+            localKeys.Add(file.Key);
+            var phase = file.EntryFile ? SyncPhase.EntryFiles : SyncPhase.Assets;
+            if (!believedRemote.TryGetValue(file.Key, out var previous))
+            {
+                actions.Add(new SyncAction(SyncActionKind.Upload, SyncReason.New, phase, file.Key, file, null));
+            }
+            else if (!SameContent(file, previous))
+            {
+                actions.Add(new SyncAction(SyncActionKind.Upload, SyncReason.ContentChanged, phase, file.Key, file, previous));
+            }
+            else if (previous.Headers is null || previous.Headers != file.Headers)
+            {
+                actions.Add(new SyncAction(SyncActionKind.UpdateMetadata, SyncReason.HeadersChanged, phase, file.Key, file, previous));
+            }
+            else
+            {
+                actions.Add(new SyncAction(SyncActionKind.Unchanged, SyncReason.Unchanged, phase, file.Key, file, previous));
+            }
+        }
+
+        if (deleteRemoved)
+        {
+            foreach (var (key, previous) in believedRemote)
+            {
+                if (!localKeys.Contains(key))
+                {
+                    actions.Add(new SyncAction(SyncActionKind.Delete, SyncReason.Removed, SyncPhase.Deletions, key, null, previous));
+                }
+            }
+        }
+
+        // Largest uploads first within a phase, so one big file does not start last and hold up the phase alone.
+        return new SyncPlan(actions
+            .OrderBy(a => a.Phase)
+            .ThenByDescending(a => a.Kind == SyncActionKind.Upload ? a.Local!.Size : -1)
+            .ThenBy(a => a.Key, StringComparer.Ordinal)
+            .ToArray());
+    }
+
+    public static bool SameContent(LocalFile file, SnapshotEntry entry)
+    {
+        if (entry.Size != file.Size)
+        {
+            return false;
+        }
+
+        if (entry.Md5 is not null)
+        {
+            return string.Equals(entry.Md5, file.Digest.Md5, StringComparison.OrdinalIgnoreCase);
+        }
+
+        var etag = S3ETag.Normalize(entry.ETag);
+        return etag == file.Digest.ETag || etag == file.Digest.Md5;
+    }
+}

@@ -1,0 +1,28 @@
+using System.Globalization;
+
+namespace StaticOffload;
+
+/// <summary>Numbers as people read them in a build log.</summary>
+public static class Format
+{
+    public static string Bytes(long bytes)
+    {
+        string[] units = ["B", "KB", "MB", "GB", "TB"];
+        double value = bytes;
+        var unit = 0;
+        while (value >= 1000 && unit < units.Length - 1)
+        {
+            value /= 1000;
+            unit++;
+        }
+
+        return unit == 0
+            ? $"{bytes} B"
+            : value.ToString(value < 10 ? "0.0" : "0", CultureInfo.InvariantCulture) + " " + units[unit];
+    }
+
+    public static string Count(int n) => n.ToString("#,0", CultureInfo.InvariantCulture);
+
+    public static string Seconds(TimeSpan elapsed) =>
+        elapsed.TotalSeconds.ToString(elapsed.TotalSeconds < 10 ? "0.0" : "0", CultureInfo.InvariantCulture) + " s";
+}

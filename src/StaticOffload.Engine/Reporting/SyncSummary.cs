@@ -1,0 +1,31 @@
+using StaticOffload.Planning;
+using StaticOffload.Sync;
+
+namespace StaticOffload;
+
+/// <summary>The one line a normal-verbosity build log shows for a sync.</summary>
+public static class SyncSummary
+{
+    public static string Format(string destination, SyncResult result)
+    {
+        if (result.DryRun)
+        {
+            var p = result.Plan;
+            return $"StaticOffload: {destination} — dry run: would upload {Count(p.Count(SyncActionKind.Upload))} ({StaticOffload.Format.Bytes(p.UploadBytes)}), update metadata of {Count(p.Count(SyncActionKind.UpdateMetadata))}, delete {Count(p.Count(SyncActionKind.Delete))}; {Count(p.Count(SyncActionKind.Unchanged))} unchanged";
+        }
+
+        var unchanged = result.Plan.Count(SyncActionKind.Unchanged);
+        var line = $"StaticOffload: {destination} — {Count(result.CompletedCount(SyncActionKind.Upload))} uploaded ({StaticOffload.Format.Bytes(result.BytesUploaded)}), " +
+                   $"{Count(result.CompletedCount(SyncActionKind.UpdateMetadata))} metadata updated, {Count(result.CompletedCount(SyncActionKind.Delete))} deleted, " +
+                   $"{Count(unchanged)} unchanged in {StaticOffload.Format.Seconds(result.Elapsed)}";
+        if (!result.Succeeded)
+        {
+            var pending = result.Plan.Changes.Count() - result.Completed.Count;
+            line += $" — FAILED, {Count(pending)} changes not applied";
+        }
+
+        return line;
+    }
+
+    private static string Count(int n) => StaticOffload.Format.Count(n);
+}

@@ -1,0 +1,36 @@
+namespace StaticOffload.Rules;
+
+/// <summary>
+/// The complete header set an object should carry. It is compared as a whole: S3's metadata update (CopyObject with
+/// REPLACE) replaces every header at once, so a change to any one of them means sending all of them again.
+/// </summary>
+public sealed record ObjectHeaders(
+    string ContentType,
+    string? CacheControl = null,
+    string? ContentEncoding = null,
+    string? StorageClass = null,
+    string? Acl = null)
+{
+    /// <summary>True when the headers S3 reports back on HEAD agree; the ACL is not part of a HEAD response.</summary>
+    public bool VisibleHeadersEqual(ObjectHeaders other) =>
+        string.Equals(ContentType, other.ContentType, StringComparison.Ordinal)
+        && CacheControlEquivalent(CacheControl, other.CacheControl)
+        && string.Equals(ContentEncoding ?? "", other.ContentEncoding ?? "", StringComparison.Ordinal)
+        && string.Equals(NormalizeStorageClass(StorageClass), NormalizeStorageClass(other.StorageClass), StringComparison.Ordinal);
+
+    /// <summary>
+    /// Same directives, in any order and case. HTTP clients re-serialize Cache-Control (.NET's HttpClient reorders
+    /// "public, max-age=0, must-revalidate" on the way in), so a byte comparison would see a change that is none.
+    /// </summary>
+    public static bool CacheControlEquivalent(string? a, string? b) =>
+        Directives(a).SequenceEqual(Directives(b), StringComparer.Ordinal);
+
+    private static IEnumerable<string> Directives(string? value) =>
+        (value ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(d => d.Replace(" ", "", StringComparison.Ordinal).ToLowerInvariant())
+            .Order(StringComparer.Ordinal);
+
+    // S3 omits x-amz-storage-class on HEAD for STANDARD objects, and an unset class means the bucket default (STANDARD).
+    private static string NormalizeStorageClass(string? storageClass) =>
+        string.IsNullOrEmpty(storageClass) ? "STANDARD" : storageClass;
+}

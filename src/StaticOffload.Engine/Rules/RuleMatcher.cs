@@ -1,0 +1,87 @@
+using StaticOffload.Diagnostics;
+
+namespace StaticOffload.Rules;
+
+/// <summary>What the rules decided for one file.</summary>
+public sealed record ResolvedAttributes(
+    ObjectHeaders Headers,
+    bool Exclude,
+    bool EntryFile,
+    IReadOnlyList<string> MatchedRules);
+
+/// <summary>
+/// Applies <see cref="SyncRule"/>s to a file. Rules combine header by header: the last matching rule that sets a
+/// header wins, so a user's rule (which comes after the package's defaults) overrides only what it names.
+/// </summary>
+public sealed class RuleMatcher(IReadOnlyList<SyncRule> rules, ContentTypeMap contentTypes)
+{
+    public IReadOnlyList<SyncRule> Rules { get; } = rules;
+
+    public ResolvedAttributes Resolve(string relativePath)
+    {
+        string? cacheControl = null, contentType = null, contentEncoding = null, storageClass = null, acl = null;
+        bool? exclude = null, entry = null;
+        var matched = new List<string>();
+        foreach (var rule in Rules)
+        {
+            if (!rule.Matches(relativePath))
+            {
+                continue;
+            }
+
+            matched.Add(rule.Name);
+            cacheControl = rule.CacheControl ?? cacheControl;
+            contentType = rule.ContentType ?? contentType;
+            contentEncoding = rule.ContentEncoding ?? contentEncoding;
+            storageClass = rule.StorageClass ?? storageClass;
+            acl = rule.Acl ?? acl;
+            exclude = rule.Exclude ?? exclude;
+            entry = rule.EntryFile ?? entry;
+        }
+
+        var headers = new ObjectHeaders(
+            contentType ?? contentTypes.Resolve(relativePath),
+            Blank(cacheControl),
+            Blank(contentEncoding),
+            Blank(storageClass),
+            Blank(acl));
+        return new ResolvedAttributes(headers, exclude ?? false, entry ?? false, matched);
+    }
+
+    /// <summary>Checks a rule's values before any file is touched; returns the problems found.</summary>
+    public static IEnumerable<Diagnostic> Validate(SyncRule rule)
+    {
+        if (rule.Patterns.Count == 0)
+        {
+            yield return Diagnostic.Error(DiagnosticCodes.InvalidRule,
+                $"StaticOffloadRule '{rule.Name}' has no Pattern. Set Pattern to one or more globs relative to the synced folder, e.g. Pattern=\"**/*.css;**/*.js\".");
+        }
+
+        if (rule.StorageClass is { Length: > 0 } sc && !HeaderValidation.StorageClasses.Contains(sc))
+        {
+            yield return Diagnostic.Error(DiagnosticCodes.UnknownStorageClass,
+                $"StaticOffloadRule '{rule.Name}' has StorageClass '{sc}', which S3 does not know. Use one of: {string.Join(", ", HeaderValidation.StorageClasses)}.");
+        }
+
+        if (rule.Acl is { Length: > 0 } acl && !HeaderValidation.CannedAcls.Contains(acl))
+        {
+            yield return Diagnostic.Error(DiagnosticCodes.UnknownAcl,
+                $"StaticOffloadRule '{rule.Name}' has Acl '{acl}', which is not an S3 canned ACL. Use one of: {string.Join(", ", HeaderValidation.CannedAcls)}, or leave it empty for the bucket's default (private).");
+        }
+
+        foreach (var (name, value) in new[]
+                 {
+                     ("CacheControl", rule.CacheControl), ("ContentType", rule.ContentType),
+                     ("ContentEncoding", rule.ContentEncoding),
+                 })
+        {
+            if (value is not null && !HeaderValidation.IsSafeHeaderValue(value))
+            {
+                yield return Diagnostic.Error(DiagnosticCodes.InvalidHeaderValue,
+                    $"StaticOffloadRule '{rule.Name}' has a {name} with a control or non-ASCII character. HTTP headers allow visible ASCII only; remove line breaks and tabs from the metadata value.");
+            }
+        }
+    }
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}

@@ -1,0 +1,87 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using StaticOffload.Diagnostics;
+
+namespace StaticOffload.Snapshot;
+
+/// <summary>
+/// Reads and writes the snapshot file. Writes go to a temporary file in the same folder that then replaces the old
+/// one in a single rename, so a killed build leaves either the old or the new snapshot, never half of one.
+/// </summary>
+public sealed class SnapshotStore(string path)
+{
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        WriteIndented = false,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public string Path { get; } = path;
+
+    /// <summary>Loads the snapshot for a destination, or null (with a reason) when there is none to trust.</summary>
+    public SyncSnapshot? Load(string destination, out Diagnostic? warning)
+    {
+        warning = null;
+        if (!File.Exists(Path))
+        {
+            return null;
+        }
+
+        SyncSnapshot? snapshot;
+        try
+        {
+            using var stream = File.OpenRead(Path);
+            snapshot = JsonSerializer.Deserialize<SyncSnapshot>(stream, JsonOptions);
+        }
+        catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            warning = Diagnostic.Warning(DiagnosticCodes.SnapshotUnreadable,
+                $"The sync snapshot could not be read ({ex.GetType().Name}: {ex.Message}); reconciling with the bucket listing instead. It is rewritten after this sync.",
+                Path);
+            return null;
+        }
+
+        if (snapshot is null || snapshot.Version != SyncSnapshot.CurrentVersion)
+        {
+            warning = Diagnostic.Warning(DiagnosticCodes.SnapshotUnreadable,
+                $"The sync snapshot has format version {snapshot?.Version.ToString() ?? "(none)"}, this package writes {SyncSnapshot.CurrentVersion}; reconciling with the bucket listing instead.",
+                Path);
+            return null;
+        }
+
+        if (!string.Equals(snapshot.Destination, destination, StringComparison.Ordinal))
+        {
+            warning = Diagnostic.Warning(DiagnosticCodes.SnapshotForOtherDestination,
+                $"The sync snapshot is for {snapshot.Destination}, not {destination}; reconciling with the bucket listing instead.",
+                Path);
+            return null;
+        }
+
+        return snapshot with { Entries = new Dictionary<string, SnapshotEntry>(snapshot.Entries, StringComparer.Ordinal) };
+    }
+
+    public void Save(SyncSnapshot snapshot)
+    {
+        var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!;
+        Directory.CreateDirectory(directory);
+        var temporary = System.IO.Path.Combine(directory, $".{System.IO.Path.GetFileName(Path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                JsonSerializer.Serialize(stream, snapshot, JsonOptions);
+                stream.Flush(flushToDisk: true);
+            }
+
+            File.Move(temporary, Path, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temporary))
+            {
+                File.Delete(temporary);
+            }
+        }
+    }
+}

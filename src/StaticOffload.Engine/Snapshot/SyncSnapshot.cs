@@ -1,0 +1,38 @@
+using StaticOffload.Rules;
+
+namespace StaticOffload.Snapshot;
+
+/// <summary>
+/// What we believe one object in the bucket is, and which local file state it came from. Local fields (size, mtime)
+/// let a no-change run skip reading the file; Md5/ETag say what the bucket holds; Headers what it was sent.
+/// </summary>
+public sealed record SnapshotEntry
+{
+    public long Size { get; init; }
+
+    /// <summary>UTC ticks of the local file's last write when it was hashed; 0 when the entry came from a listing.</summary>
+    public long LastWriteTicks { get; init; }
+
+    public string? Md5 { get; init; }
+
+    public string? Sha256 { get; init; }
+
+    public string ETag { get; init; } = "";
+
+    /// <summary>Null when not known (an object seen only in a listing, never sent by us or read with HEAD).</summary>
+    public ObjectHeaders? Headers { get; init; }
+}
+
+/// <summary>The state of one destination (endpoint + bucket + prefix) after the last sync.</summary>
+public sealed record SyncSnapshot
+{
+    public const int CurrentVersion = 1;
+
+    public int Version { get; init; } = CurrentVersion;
+
+    public string Destination { get; init; } = "";
+
+    public DateTimeOffset UpdatedAt { get; init; }
+
+    public Dictionary<string, SnapshotEntry> Entries { get; init; } = new(StringComparer.Ordinal);
+}

@@ -1,0 +1,34 @@
+using StaticOffload.Rules;
+
+namespace StaticOffload.Storage;
+
+/// <summary>An object as a listing reports it.</summary>
+public sealed record RemoteObject(string Key, long Size, string ETag);
+
+/// <summary>The outcome of one key in a batch delete; S3 answers 200 with per-key errors.</summary>
+public sealed record DeleteFailure(string Key, string Code, string Message);
+
+/// <summary>
+/// The few bucket operations a sync needs. The S3 implementation is the only one in the product; tests run it
+/// against a real S3-compatible server, never a fake.
+/// </summary>
+public interface IObjectStore
+{
+    /// <summary>Where the objects go, for messages and the snapshot ("s3://bucket/prefix" plus the endpoint).</summary>
+    string Destination { get; }
+
+    Task<IReadOnlyList<RemoteObject>> ListAsync(string prefix, CancellationToken cancellationToken);
+
+    /// <summary>The headers the object carries, or null when it does not exist.</summary>
+    Task<ObjectHeaders?> HeadAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>Uploads the file's bytes with the full header set; returns the object's ETag.</summary>
+    Task<string> UploadAsync(string key, string path, long size, ObjectHeaders headers, string sha256,
+        IProgress<long>? bytesSent, CancellationToken cancellationToken);
+
+    /// <summary>Replaces the object's headers in place (server-side copy); returns the new ETag.</summary>
+    Task<string> UpdateHeadersAsync(string key, ObjectHeaders headers, string? sha256,
+        CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<DeleteFailure>> DeleteAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken);
+}

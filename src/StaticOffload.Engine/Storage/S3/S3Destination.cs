@@ -1,0 +1,30 @@
+namespace StaticOffload.Storage.S3;
+
+/// <summary>Where and how to connect. Credentials are not here: they come from the SDK's chain or a named profile.</summary>
+public sealed record S3Destination
+{
+    public required string Bucket { get; init; }
+
+    /// <summary>Normalized: "" or ending in '/'.</summary>
+    public string Prefix { get; init; } = "";
+
+    public string? Region { get; init; }
+
+    public string? Profile { get; init; }
+
+    /// <summary>An S3-compatible endpoint; null for AWS.</summary>
+    public string? ServiceUrl { get; init; }
+
+    public bool ForcePathStyle { get; init; }
+
+    /// <summary>
+    /// False for stores that reject or corrupt the SDK's streaming (aws-chunked) uploads with trailing checksums:
+    /// the body is then sent plain, with a checksum only where S3 requires one.
+    /// </summary>
+    public bool ChunkedUploads { get; init; } = true;
+
+    public int MaxConnections { get; init; } = 16;
+
+    public string Describe() =>
+        $"s3://{Bucket}/{Prefix}" + (string.IsNullOrEmpty(ServiceUrl) ? "" : $" at {ServiceUrl.TrimEnd('/')}");
+}

@@ -1,0 +1,53 @@
+using System.Net;
+using System.Net.Sockets;
+using Amazon.Runtime;
+using Amazon.S3;
+using StaticOffload.Diagnostics;
+
+namespace StaticOffload.Storage.S3;
+
+/// <summary>Turns SDK exceptions (after the SDK's own retries) into coded diagnostics that say what to do.</summary>
+public static class S3Errors
+{
+    public static SyncFailedException ToFailure(Exception ex, string destination, string key)
+    {
+        var diagnostic = ex switch
+        {
+            AmazonS3Exception { ErrorCode: "NoSuchBucket" } => Diagnostic.Error(DiagnosticCodes.BucketNotFound,
+                $"The bucket of {destination} does not exist. Create it first, or fix StaticOffloadBucket (and StaticOffloadRegion / StaticOffloadServiceUrl if it lives elsewhere)."),
+            AmazonS3Exception { StatusCode: HttpStatusCode.Forbidden } s3 => Diagnostic.Error(DiagnosticCodes.AccessDenied,
+                $"Access denied ({s3.ErrorCode}) on '{key}' in {destination}. The credentials in use need s3:ListBucket on the bucket and s3:PutObject, s3:GetObject, s3:DeleteObject (and s3:PutObjectAcl when an Acl is set) on its objects; check StaticOffloadProfile or the AWS_* environment."),
+            AmazonS3Exception s3 => Diagnostic.Error(DiagnosticCodes.RequestFailed,
+                $"S3 refused the request for '{key}' in {destination}: {(int)s3.StatusCode} {s3.ErrorCode}: {s3.Message}"),
+            _ when IsUnreachable(ex) => Diagnostic.Error(DiagnosticCodes.EndpointUnreachable,
+                $"Could not reach {destination} after retries ({Innermost(ex).Message}). Check StaticOffloadServiceUrl / StaticOffloadRegion and the network."),
+            _ => Diagnostic.Error(DiagnosticCodes.RequestFailed,
+                $"The request for '{key}' in {destination} failed: {Innermost(ex).GetType().Name}: {Innermost(ex).Message}"),
+        };
+        return new SyncFailedException(diagnostic, ex);
+    }
+
+    private static bool IsUnreachable(Exception ex)
+    {
+        for (var e = ex; e is not null; e = e.InnerException)
+        {
+            if (e is HttpRequestException or SocketException or TimeoutException
+                || e is AmazonServiceException { StatusCode: 0 })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static Exception Innermost(Exception ex)
+    {
+        while (ex.InnerException is not null)
+        {
+            ex = ex.InnerException;
+        }
+
+        return ex;
+    }
+}

@@ -1,0 +1,251 @@
+using System.Net;
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.S3.Model;
+using StaticOffload.Diagnostics;
+using StaticOffload.Rules;
+
+namespace StaticOffload.Storage.S3;
+
+/// <summary>The bucket operations of a sync, over the AWS SDK.</summary>
+public sealed class S3ObjectStore(IAmazonS3 client, S3Destination destination) : IObjectStore, IDisposable
+{
+    /// <summary>Files from this size up go multipart. 8 MiB parts match the AWS CLI, so its ETags match ours.</summary>
+    public const long PartSize = 8L * 1024 * 1024;
+
+    public const long MultipartThreshold = PartSize;
+
+    /// <summary>The object metadata key that holds the content's SHA-256 (sent as x-amz-meta-sha256).</summary>
+    public const string Sha256MetadataKey = "sha256";
+
+    // CopyObject cannot read a source above 5 GB; such objects get their headers by a re-upload instead.
+    public const long MaxCopySize = 5L * 1024 * 1024 * 1024;
+
+    public string Destination => destination.Describe();
+
+    public async Task<IReadOnlyList<RemoteObject>> ListAsync(string prefix, CancellationToken cancellationToken)
+    {
+        var objects = new List<RemoteObject>();
+        var request = new ListObjectsV2Request { BucketName = destination.Bucket, Prefix = prefix };
+        do
+        {
+            var response = await Call(() => client.ListObjectsV2Async(request, cancellationToken), prefix).ConfigureAwait(false);
+            foreach (var o in response.S3Objects ?? [])
+            {
+                objects.Add(new RemoteObject(o.Key, o.Size ?? 0, o.ETag ?? ""));
+            }
+
+            request.ContinuationToken = response.NextContinuationToken;
+            if (response.IsTruncated == true && string.IsNullOrEmpty(response.NextContinuationToken))
+            {
+                throw new SyncFailedException(Diagnostic.Error(DiagnosticCodes.RequestFailed,
+                    $"Listing {Destination} returned a truncated page without a continuation token; the store is not S3-compatible enough to list safely."));
+            }
+        }
+        while (!string.IsNullOrEmpty(request.ContinuationToken));
+
+        return objects;
+    }
+
+    public async Task<ObjectHeaders?> HeadAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await client.GetObjectMetadataAsync(
+                new GetObjectMetadataRequest { BucketName = destination.Bucket, Key = key }, cancellationToken).ConfigureAwait(false);
+            return new ObjectHeaders(
+                response.Headers.ContentType ?? ContentTypeMap.Fallback,
+                Blank(response.Headers.CacheControl),
+                Blank(response.Headers.ContentEncoding),
+                Blank(response.StorageClass?.Value));
+        }
+        catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound && ex.ErrorCode is not "NoSuchBucket")
+        {
+            return null;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not SyncFailedException)
+        {
+            throw S3Errors.ToFailure(ex, Destination, key);
+        }
+    }
+
+    public async Task<string> UploadAsync(string key, string path, long size, ObjectHeaders headers, string sha256,
+        IProgress<long>? bytesSent, CancellationToken cancellationToken)
+    {
+        if (size >= MultipartThreshold)
+        {
+            return await UploadMultipartAsync(key, path, size, headers, sha256, bytesSent, cancellationToken).ConfigureAwait(false);
+        }
+
+        var request = new PutObjectRequest
+        {
+            BucketName = destination.Bucket,
+            Key = key,
+            FilePath = path,
+            ContentType = headers.ContentType,
+            UseChunkEncoding = destination.ChunkedUploads,
+            AutoCloseStream = true,
+        };
+        ApplyHeaders(request.Headers, request.Metadata, headers, sha256);
+        request.StorageClass = StorageClass(headers);
+        request.CannedACL = Acl(headers);
+        long reported = 0;
+        if (bytesSent is not null)
+        {
+            request.StreamTransferProgress += (_, e) =>
+            {
+                bytesSent.Report(e.TransferredBytes - reported);
+                reported = e.TransferredBytes;
+            };
+        }
+
+        var response = await Call(() => client.PutObjectAsync(request, cancellationToken), key).ConfigureAwait(false);
+        return response.ETag ?? "";
+    }
+
+    private async Task<string> UploadMultipartAsync(string key, string path, long size, ObjectHeaders headers,
+        string sha256, IProgress<long>? bytesSent, CancellationToken cancellationToken)
+    {
+        var initiate = new InitiateMultipartUploadRequest
+        {
+            BucketName = destination.Bucket,
+            Key = key,
+            ContentType = headers.ContentType,
+            StorageClass = StorageClass(headers),
+            CannedACL = Acl(headers),
+        };
+        ApplyHeaders(initiate.Headers, initiate.Metadata, headers, sha256);
+        var upload = await Call(() => client.InitiateMultipartUploadAsync(initiate, cancellationToken), key).ConfigureAwait(false);
+        try
+        {
+            var parts = new List<PartETag>();
+            var partCount = (int)((size + PartSize - 1) / PartSize);
+            for (var part = 1; part <= partCount; part++)
+            {
+                var position = (part - 1) * PartSize;
+                var length = Math.Min(PartSize, size - position);
+                var request = new UploadPartRequest
+                {
+                    BucketName = destination.Bucket,
+                    Key = key,
+                    UploadId = upload.UploadId,
+                    PartNumber = part,
+                    FilePath = path,
+                    FilePosition = position,
+                    PartSize = length,
+                    UseChunkEncoding = destination.ChunkedUploads,
+                };
+                var response = await Call(() => client.UploadPartAsync(request, cancellationToken), key).ConfigureAwait(false);
+                parts.Add(new PartETag(part, response.ETag));
+                bytesSent?.Report(length);
+            }
+
+            var complete = await Call(() => client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
+            {
+                BucketName = destination.Bucket,
+                Key = key,
+                UploadId = upload.UploadId,
+                PartETags = parts,
+            }, cancellationToken), key).ConfigureAwait(false);
+            return complete.ETag ?? "";
+        }
+        catch
+        {
+            // An abandoned upload keeps its parts (and their storage cost) until aborted.
+            try
+            {
+                await client.AbortMultipartUploadAsync(new AbortMultipartUploadRequest
+                {
+                    BucketName = destination.Bucket,
+                    Key = key,
+                    UploadId = upload.UploadId,
+                }, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                // The original failure is the one worth reporting; a lifecycle rule cleans up what remains.
+            }
+
+            throw;
+        }
+    }
+
+    public async Task<string> UpdateHeadersAsync(string key, ObjectHeaders headers, string? sha256,
+        CancellationToken cancellationToken)
+    {
+        // REPLACE replaces every header and resets the storage class, so the complete set is sent, never a diff.
+        var request = new CopyObjectRequest
+        {
+            SourceBucket = destination.Bucket,
+            SourceKey = key,
+            DestinationBucket = destination.Bucket,
+            DestinationKey = key,
+            MetadataDirective = S3MetadataDirective.REPLACE,
+            ContentType = headers.ContentType,
+            StorageClass = StorageClass(headers),
+            CannedACL = Acl(headers),
+        };
+        ApplyHeaders(request.Headers, request.Metadata, headers, sha256);
+        var response = await Call(() => client.CopyObjectAsync(request, cancellationToken), key).ConfigureAwait(false);
+        return response.ETag ?? "";
+    }
+
+    public async Task<IReadOnlyList<DeleteFailure>> DeleteAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        var failures = new List<DeleteFailure>();
+        // DeleteObjects takes at most 1000 keys per request.
+        foreach (var batch in keys.Chunk(1000))
+        {
+            var request = new DeleteObjectsRequest
+            {
+                BucketName = destination.Bucket,
+                Objects = batch.Select(k => new KeyVersion { Key = k }).ToList(),
+                Quiet = true,
+            };
+            var response = await Call(() => client.DeleteObjectsAsync(request, cancellationToken), batch[0]).ConfigureAwait(false);
+            failures.AddRange((response.DeleteErrors ?? []).Select(e => new DeleteFailure(e.Key, e.Code, e.Message)));
+        }
+
+        return failures;
+    }
+
+    public void Dispose() => client.Dispose();
+
+    private static void ApplyHeaders(HeadersCollection target, MetadataCollection metadata, ObjectHeaders headers, string? sha256)
+    {
+        if (headers.CacheControl is not null)
+        {
+            target.CacheControl = headers.CacheControl;
+        }
+
+        if (headers.ContentEncoding is not null)
+        {
+            target.ContentEncoding = headers.ContentEncoding;
+        }
+
+        if (sha256 is not null)
+        {
+            metadata[Sha256MetadataKey] = sha256;
+        }
+    }
+
+    private static S3StorageClass? StorageClass(ObjectHeaders headers) =>
+        headers.StorageClass is null ? null : S3StorageClass.FindValue(headers.StorageClass);
+
+    private static S3CannedACL? Acl(ObjectHeaders headers) =>
+        headers.Acl is null ? null : S3CannedACL.FindValue(headers.Acl);
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
+    private async Task<T> Call<T>(Func<Task<T>> operation, string key)
+    {
+        try
+        {
+            return await operation().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not SyncFailedException)
+        {
+            throw S3Errors.ToFailure(ex, Destination, key);
+        }
+    }
+}

@@ -1,0 +1,84 @@
+using StaticOffload.Hashing;
+using StaticOffload.Planning;
+using StaticOffload.Snapshot;
+using StaticOffload.Storage;
+
+namespace StaticOffload.Sync;
+
+/// <summary>
+/// Without a snapshot (a fresh CI clone, a new machine), the bucket itself says what it holds: one listing of the
+/// prefix, then ETags compared with local MD5s so nothing already there is uploaded again. Objects whose content
+/// matches are read with HEAD, because a listing does not show headers and a changed rule must still be applied.
+/// </summary>
+public static class RemoteBaseline
+{
+    public static async Task<Dictionary<string, SnapshotEntry>> BuildAsync(IObjectStore store, string prefix,
+        IReadOnlyList<LocalFile> local, int concurrency, CancellationToken cancellationToken)
+    {
+        var listing = await store.ListAsync(prefix, cancellationToken).ConfigureAwait(false);
+        var localByKey = local.ToDictionary(f => f.Key, StringComparer.Ordinal);
+        var baseline = new Dictionary<string, SnapshotEntry>(StringComparer.Ordinal);
+        var toHead = new List<(string Key, LocalFile File)>();
+
+        // Joined by key, never by listing order: some S3-compatible stores list in a different order than S3.
+        foreach (var remote in listing)
+        {
+            var entry = new SnapshotEntry { Size = remote.Size, ETag = S3ETag.Normalize(remote.ETag) };
+            if (localByKey.TryGetValue(remote.Key, out var file) && remote.Size == file.Size)
+            {
+                if (await ContentMatchesAsync(entry.ETag, file, cancellationToken).ConfigureAwait(false))
+                {
+                    entry = entry with { Md5 = file.Digest.Md5 };
+                    toHead.Add((remote.Key, file));
+                }
+            }
+
+            baseline[remote.Key] = entry;
+        }
+
+        await Parallel.ForEachAsync(toHead,
+            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, concurrency), CancellationToken = cancellationToken },
+            async (item, ct) =>
+            {
+                var headers = await store.HeadAsync(item.Key, ct).ConfigureAwait(false);
+                if (headers is not null && headers.VisibleHeadersEqual(item.File.Headers))
+                {
+                    // Equivalent is equal: the intended headers are recorded. The ACL is not visible on HEAD; it is
+                    // taken as intended, as the AWS CLI does.
+                    headers = item.File.Headers;
+                }
+
+                lock (baseline)
+                {
+                    baseline[item.Key] = baseline[item.Key] with { Headers = headers };
+                }
+            }).ConfigureAwait(false);
+
+        return baseline;
+    }
+
+    private static async Task<bool> ContentMatchesAsync(string etag, LocalFile file, CancellationToken cancellationToken)
+    {
+        if (etag == file.Digest.Md5 || etag == file.Digest.ETag)
+        {
+            return true;
+        }
+
+        if (!S3ETag.IsMultipart(etag))
+        {
+            return false;
+        }
+
+        // Uploaded in parts by another tool: try the part sizes it may have used.
+        foreach (var partSize in S3ETag.CandidatePartSizes(file.Size, S3ETag.PartCount(etag)))
+        {
+            var digest = await ContentHasher.HashFileAsync(file.FullPath, partSize, 0, cancellationToken).ConfigureAwait(false);
+            if (digest.ETag == etag)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

