@@ -123,7 +123,13 @@ public sealed class FileSelector(RuleMatcher rules, CompressedAssetMode compress
 
     private static string NormalizeFolder(string? folder)
     {
-        var normalized = (folder ?? "").Replace('\\', '/').Trim().Trim('/');
+        var normalized = (folder ?? "").Replace('\\', '/').Trim();
+        while (normalized.StartsWith("./", StringComparison.Ordinal))
+        {
+            normalized = normalized[2..].TrimStart('/');
+        }
+
+        normalized = normalized.Trim('/');
         if (normalized is "." or "")
         {
             return "";

@@ -61,7 +61,9 @@ public static partial class ObjectKeys
         }
 
         if (bucket.Length is < 3 or > 63 || !BucketName().IsMatch(bucket) || bucket.Contains("..")
-            || IpAddress().IsMatch(bucket))
+            || IpAddress().IsMatch(bucket) || bucket.StartsWith("xn--", StringComparison.Ordinal)
+            || bucket.StartsWith("sthree-", StringComparison.Ordinal) || bucket.EndsWith("-s3alias", StringComparison.Ordinal)
+            || bucket.EndsWith("--ol-s3", StringComparison.Ordinal))
         {
             return Diagnostic.Error(DiagnosticCodes.InvalidBucketName,
                 $"StaticOffloadBucket '{bucket}' is not a valid S3 bucket name. Use 3-63 lower-case letters, digits, '.' and '-', starting and ending with a letter or digit (no 's3://' and no path: put folders in StaticOffloadPrefix).");

@@ -10,7 +10,8 @@ public static class Format
         string[] units = ["B", "KB", "MB", "GB", "TB"];
         double value = bytes;
         var unit = 0;
-        while (value >= 1000 && unit < units.Length - 1)
+        // Rounded as printed, so 999,999 bytes reads "1.0 MB", not "1000 KB".
+        while (Math.Round(value, value < 10 ? 1 : 0) >= 1000 && unit < units.Length - 1)
         {
             value /= 1000;
             unit++;

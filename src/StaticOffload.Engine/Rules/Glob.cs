@@ -26,17 +26,19 @@ public sealed class Glob
     public static Glob Parse(string pattern)
     {
         var normalized = pattern.Trim().Replace('\\', '/');
+        // A leading "/" (or "./") anchors the pattern at the synced folder's root, as in .gitignore.
+        var anchored = normalized.StartsWith('/') || normalized.StartsWith("./", StringComparison.Ordinal);
+        if (anchored)
+        {
+            normalized = StripAnchor(normalized);
+        }
+
         if (normalized.Length == 0)
         {
-            throw new FormatException("A glob pattern is empty.");
+            throw new FormatException($"The glob '{pattern}' is empty.");
         }
 
-        if (normalized.StartsWith("./", StringComparison.Ordinal))
-        {
-            normalized = normalized[2..];
-        }
-
-        var fileNameOnly = !normalized.Contains('/');
+        var fileNameOnly = !anchored && !normalized.Contains('/');
         var regex = new Regex(
             "^" + Translate(normalized) + "$",
             RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled);
@@ -57,6 +59,16 @@ public sealed class Glob
     }
 
     public override string ToString() => Pattern;
+
+    private static string StripAnchor(string pattern)
+    {
+        while (pattern.StartsWith("./", StringComparison.Ordinal) || pattern.StartsWith('/'))
+        {
+            pattern = pattern.StartsWith('/') ? pattern[1..] : pattern[2..];
+        }
+
+        return pattern;
+    }
 
     private static string Translate(string glob)
     {
@@ -89,6 +101,8 @@ public sealed class Glob
                 case '?':
                     sb.Append("[^/]");
                     break;
+                case '{' when inAlternation:
+                    throw new FormatException($"The glob '{glob}' nests '{{' alternatives; list them flat, e.g. *.{{css,js,mjs}}.");
                 case '{':
                     inAlternation = true;
                     sb.Append("(?:");

@@ -30,21 +30,21 @@ public sealed class RuleMatcher(IReadOnlyList<SyncRule> rules, ContentTypeMap co
             }
 
             matched.Add(rule.Name);
-            cacheControl = rule.CacheControl ?? cacheControl;
-            contentType = rule.ContentType ?? contentType;
-            contentEncoding = rule.ContentEncoding ?? contentEncoding;
-            storageClass = rule.StorageClass ?? storageClass;
-            acl = rule.Acl ?? acl;
+            cacheControl = Blank(rule.CacheControl) ?? cacheControl;
+            contentType = Blank(rule.ContentType) ?? contentType;
+            contentEncoding = Blank(rule.ContentEncoding) ?? contentEncoding;
+            storageClass = Blank(rule.StorageClass) ?? storageClass;
+            acl = Blank(rule.Acl) ?? acl;
             exclude = rule.Exclude ?? exclude;
             entry = rule.EntryFile ?? entry;
         }
 
         var headers = new ObjectHeaders(
             contentType ?? contentTypes.Resolve(relativePath),
-            Blank(cacheControl),
-            Blank(contentEncoding),
-            Blank(storageClass),
-            Blank(acl));
+            cacheControl,
+            contentEncoding,
+            storageClass,
+            acl);
         return new ResolvedAttributes(headers, exclude ?? false, entry ?? false, matched);
     }
 

@@ -42,7 +42,8 @@ public sealed class SnapshotStore(string path)
             return null;
         }
 
-        if (snapshot is null || snapshot.Version != SyncSnapshot.CurrentVersion)
+        if (snapshot is null || snapshot.Version != SyncSnapshot.CurrentVersion || snapshot.Entries is null
+            || snapshot.Entries.Values.Any(e => e is null))
         {
             warning = Diagnostic.Warning(DiagnosticCodes.SnapshotUnreadable,
                 $"The sync snapshot has format version {snapshot?.Version.ToString() ?? "(none)"}, this package writes {SyncSnapshot.CurrentVersion}; reconciling with the bucket listing instead.",

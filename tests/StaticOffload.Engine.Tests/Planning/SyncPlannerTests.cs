@@ -1,0 +1,214 @@
+using StaticOffload.Hashing;
+using StaticOffload.Planning;
+using StaticOffload.Rules;
+using StaticOffload.Snapshot;
+
+namespace StaticOffload.Tests.Planning;
+
+public class SyncPlannerTests
+{
+    private static readonly ObjectHeaders Css = new("text/css", "max-age=31536000, immutable");
+
+    private static string Md5Of(string content) => content.PadRight(32, '0');
+
+    private static LocalFile Local(string key, long size = 100, string content = "a", ObjectHeaders? headers = null,
+        bool entryFile = false, string? etag = null) =>
+        new(key, "/publish/" + key, size, 638_000_000_000_000_000,
+            new ContentDigest(size, Md5Of(content), new string('5', 64), etag ?? Md5Of(content)), headers ?? Css, entryFile);
+
+    private static SnapshotEntry Entry(long size = 100, string? content = "a", ObjectHeaders? headers = null, string? etag = null) =>
+        new()
+        {
+            Size = size,
+            Md5 = content is null ? null : Md5Of(content),
+            ETag = etag ?? (content is null ? "" : Md5Of(content)),
+            Headers = headers,
+        };
+
+    private static SyncAction Single(SyncPlan plan, string key) => plan.Actions.Single(a => a.Key == key);
+
+    private static Dictionary<string, SnapshotEntry> Remote(params (string Key, SnapshotEntry Entry)[] entries) =>
+        entries.ToDictionary(e => e.Key, e => e.Entry, StringComparer.Ordinal);
+
+    [Fact]
+    public void New_file_is_uploaded_as_new()
+    {
+        var plan = SyncPlanner.Plan([Local("a.css")], Remote(), deleteRemoved: true);
+
+        var action = Assert.Single(plan.Actions);
+        Assert.Equal((SyncActionKind.Upload, SyncReason.New, SyncPhase.Assets), (action.Kind, action.Reason, action.Phase));
+        Assert.Null(action.Previous);
+        Assert.Equal("a.css", action.Local!.Key);
+    }
+
+    [Fact]
+    public void Same_content_and_same_headers_is_unchanged()
+    {
+        var previous = Entry(headers: Css);
+        var plan = SyncPlanner.Plan([Local("a.css")], Remote(("a.css", previous)), deleteRemoved: true);
+
+        var action = Assert.Single(plan.Actions);
+        Assert.Equal((SyncActionKind.Unchanged, SyncReason.Unchanged), (action.Kind, action.Reason));
+        Assert.Same(previous, action.Previous);
+        Assert.Empty(plan.Changes);
+    }
+
+    [Fact]
+    public void Different_md5_is_uploaded_as_content_changed()
+    {
+        var plan = SyncPlanner.Plan([Local("a.css", content: "new")], Remote(("a.css", Entry(content: "old", headers: Css))), true);
+
+        var action = Assert.Single(plan.Actions);
+        Assert.Equal((SyncActionKind.Upload, SyncReason.ContentChanged), (action.Kind, action.Reason));
+    }
+
+    [Fact]
+    public void Same_content_with_different_headers_updates_metadata()
+    {
+        var plan = SyncPlanner.Plan([Local("a.css")], Remote(("a.css", Entry(headers: Css with { CacheControl = "no-cache" }))), true);
+
+        var action = Assert.Single(plan.Actions);
+        Assert.Equal((SyncActionKind.UpdateMetadata, SyncReason.HeadersChanged), (action.Kind, action.Reason));
+    }
+
+    [Theory]
+    [InlineData(null, null)]
+    [InlineData("STANDARD_IA", null)]
+    [InlineData(null, "public-read")]
+    public void Any_header_change_including_storage_class_and_acl_updates_metadata(string? storageClass, string? acl)
+    {
+        var sent = Css with { StorageClass = "STANDARD", Acl = "private" };
+        var wanted = Css with { StorageClass = storageClass ?? "STANDARD", Acl = acl ?? "private" };
+        var plan = SyncPlanner.Plan([Local("a.css", headers: wanted)], Remote(("a.css", Entry(headers: sent))), true);
+
+        Assert.Equal(wanted == sent ? SyncActionKind.Unchanged : SyncActionKind.UpdateMetadata, Assert.Single(plan.Actions).Kind);
+    }
+
+    [Fact]
+    public void Entry_with_unknown_headers_and_same_content_updates_metadata()
+    {
+        var plan = SyncPlanner.Plan([Local("a.css")], Remote(("a.css", Entry(headers: null))), true);
+
+        Assert.Equal(SyncActionKind.UpdateMetadata, Assert.Single(plan.Actions).Kind);
+    }
+
+    [Fact]
+    public void Removed_key_is_deleted_when_deleteRemoved_is_true()
+    {
+        var previous = Entry(headers: Css);
+        var plan = SyncPlanner.Plan([Local("a.css")], Remote(("a.css", Entry(headers: Css)), ("old.css", previous)), true);
+
+        var delete = Single(plan, "old.css");
+        Assert.Equal((SyncActionKind.Delete, SyncReason.Removed, SyncPhase.Deletions), (delete.Kind, delete.Reason, delete.Phase));
+        Assert.Null(delete.Local);
+        Assert.Same(previous, delete.Previous);
+    }
+
+    [Fact]
+    public void Removed_key_is_kept_when_deleteRemoved_is_false()
+    {
+        var plan = SyncPlanner.Plan([Local("a.css")], Remote(("a.css", Entry(headers: Css)), ("old.css", Entry())), false);
+
+        Assert.Equal(["a.css"], plan.Actions.Select(a => a.Key));
+        Assert.Equal(0, plan.Count(SyncActionKind.Delete));
+    }
+
+    [Fact]
+    public void Entry_files_go_after_assets_and_deletions_last()
+    {
+        var plan = SyncPlanner.Plan(
+        [
+            Local("index.html", size: 10_000, entryFile: true),
+            Local("a.css", size: 10),
+            Local("sw.js", size: 5, entryFile: true),
+            Local("b.js", size: 20),
+        ], Remote(("gone.js", Entry()), ("0-first-by-name.css", Entry())), true);
+
+        Assert.Equal(
+            [
+                (SyncPhase.Assets, "b.js"), (SyncPhase.Assets, "a.css"),
+                (SyncPhase.EntryFiles, "index.html"), (SyncPhase.EntryFiles, "sw.js"),
+                (SyncPhase.Deletions, "0-first-by-name.css"), (SyncPhase.Deletions, "gone.js"),
+            ],
+            plan.Actions.Select(a => (a.Phase, a.Key)));
+        Assert.Equal([SyncPhase.Assets, SyncPhase.EntryFiles, SyncPhase.Deletions], plan.Phases.Select(p => p.Key));
+    }
+
+    [Fact]
+    public void Larger_uploads_go_first_within_a_phase_and_ties_by_key()
+    {
+        var plan = SyncPlanner.Plan(
+        [
+            Local("small.js", size: 1),
+            Local("b-medium.js", size: 50),
+            Local("huge.wasm", size: 9_000_000),
+            Local("a-medium.js", size: 50),
+            Local("unchanged-big.bin", size: 100_000_000),
+        ], Remote(("unchanged-big.bin", Entry(size: 100_000_000, headers: Css))), true);
+
+        Assert.Equal(["huge.wasm", "a-medium.js", "b-medium.js", "small.js", "unchanged-big.bin"], plan.Actions.Select(a => a.Key));
+    }
+
+    [Fact]
+    public void Unchanged_files_are_not_in_the_phases()
+    {
+        var plan = SyncPlanner.Plan([Local("a.css"), Local("b.css")], Remote(("a.css", Entry(headers: Css))), true);
+
+        Assert.Equal(["b.css"], plan.Phases.SelectMany(p => p).Select(a => a.Key));
+        Assert.Equal(100, plan.UploadBytes);
+    }
+
+    [Theory]
+    [InlineData("aaaa", "AAAA", true)]
+    [InlineData("aaaa", "bbbb", false)]
+    public void SameContent_compares_md5_when_the_entry_has_one(string localContent, string entryContent, bool expected)
+    {
+        // The entry's ETag is ignored when it has an MD5 (e.g. it was uploaded multipart).
+        var entry = Entry(content: entryContent, etag: "ffffffffffffffffffffffffffffffff-2");
+        Assert.Equal(expected, SyncPlanner.SameContent(Local("k", content: localContent), entry));
+    }
+
+    [Fact]
+    public void SameContent_without_md5_compares_the_etag_with_the_local_md5()
+    {
+        var listed = Entry(content: null, etag: $"\"{Md5Of("a").ToUpperInvariant()}\"");
+
+        Assert.True(SyncPlanner.SameContent(Local("k", content: "a"), listed));
+        Assert.False(SyncPlanner.SameContent(Local("k", content: "b"), listed));
+    }
+
+    [Fact]
+    public void SameContent_without_md5_compares_the_etag_with_the_local_multipart_etag()
+    {
+        const string multipart = "0123456789abcdef0123456789abcdef-3";
+        var listed = Entry(content: null, etag: multipart);
+
+        Assert.True(SyncPlanner.SameContent(Local("k", content: "a", etag: multipart), listed));
+        Assert.False(SyncPlanner.SameContent(Local("k", content: "a", etag: "0123456789abcdef0123456789abcdef-4"), listed));
+    }
+
+    [Fact]
+    public void SameContent_is_false_when_the_size_differs()
+    {
+        Assert.False(SyncPlanner.SameContent(Local("k", size: 101), Entry(size: 100)));
+        Assert.False(SyncPlanner.SameContent(Local("k", size: 101), Entry(size: 100, content: null, etag: Md5Of("a"))));
+    }
+
+    [Fact]
+    public void Listing_derived_entry_with_matching_etag_and_known_headers_is_unchanged()
+    {
+        var listed = Entry(content: null, etag: Md5Of("a"), headers: Css);
+        var plan = SyncPlanner.Plan([Local("a.css")], Remote(("a.css", listed)), true);
+
+        Assert.Equal(SyncActionKind.Unchanged, Assert.Single(plan.Actions).Kind);
+    }
+
+    [Fact]
+    public void Keys_differing_only_in_case_are_different_objects()
+    {
+        var plan = SyncPlanner.Plan([Local("A.css")], Remote(("a.css", Entry(headers: Css))), true);
+
+        Assert.Equal(SyncActionKind.Upload, Single(plan, "A.css").Kind);
+        Assert.Equal(SyncActionKind.Delete, Single(plan, "a.css").Kind);
+    }
+}

@@ -1,0 +1,106 @@
+using StaticOffload.Diagnostics;
+using StaticOffload.Rules;
+using StaticOffload.Storage.S3;
+using StaticOffload.Sync;
+
+namespace StaticOffload.Tests.Infrastructure;
+
+/// <summary>
+/// Runs the engine on a folder against the local server, with the real S3 client: what the task does, minus MSBuild.
+/// </summary>
+public sealed class EngineHarness : IDisposable
+{
+    private readonly S3ServerFixture _server;
+
+    public EngineHarness(S3ServerFixture server, string bucket, string prefix = "")
+    {
+        _server = server;
+        Bucket = bucket;
+        Prefix = prefix;
+        Directory.CreateDirectory(Root);
+    }
+
+    public string Bucket { get; }
+
+    public string Prefix { get; }
+
+    public string Root { get; } = Path.Combine(Path.GetTempPath(), $"staticoffload-engine-{Guid.NewGuid():N}");
+
+    public string SnapshotPath => Path.Combine(Root + ".obj", "snapshot.json");
+
+    public Func<string, ObjectHeaders> Headers { get; set; } = relative => new ObjectHeaders(new ContentTypeMap().Resolve(relative), "public, max-age=60");
+
+    public Func<string, bool> IsEntryFile { get; set; } = relative => relative.EndsWith(".html", StringComparison.Ordinal);
+
+    public bool ChunkedUploads { get; set; } = true;
+
+    public int MaxDeletes { get; set; } = 10_000;
+
+    public List<string> Messages { get; } = [];
+
+    public string Write(string relative, string content) => Write(relative, System.Text.Encoding.UTF8.GetBytes(content));
+
+    public string Write(string relative, byte[] content)
+    {
+        var path = Path.Combine(Root, relative);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllBytes(path, content);
+        return path;
+    }
+
+    public SyncRequest Request(bool dryRun = false) => new()
+    {
+        Files = Directory.EnumerateFiles(Root, "*", SearchOption.AllDirectories)
+            .Select(path => Path.GetRelativePath(Root, path).Replace('\\', '/'))
+            .Select(relative => new SyncFile(Path.Combine(Root, relative), relative, Headers(relative), IsEntryFile(relative)))
+            .ToArray(),
+        Destination = new S3Destination
+        {
+            Bucket = Bucket,
+            Prefix = Prefix,
+            ServiceUrl = _server.Endpoint,
+            ForcePathStyle = true,
+            ChunkedUploads = ChunkedUploads,
+        },
+        SnapshotPath = SnapshotPath,
+        MaxDeletes = MaxDeletes,
+        DryRun = dryRun,
+    };
+
+    public async Task<SyncResult> SyncAsync(bool dryRun = false, CancellationToken cancellationToken = default)
+    {
+        var request = Request(dryRun);
+        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", S3ServerFixture.AccessKey);
+        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", S3ServerFixture.SecretKey);
+        using var client = S3ClientFactory.Create(request.Destination);
+        var engine = new SyncEngine(new S3ObjectStore(client, request.Destination), new ListLog(Messages));
+        return await engine.RunAsync(request, cancellationToken);
+    }
+
+    public async Task<SyncResult> SyncSucceededAsync()
+    {
+        var result = await SyncAsync();
+        Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
+        return result;
+    }
+
+    public void Dispose()
+    {
+        foreach (var dir in new[] { Root, Root + ".obj" })
+        {
+            if (Directory.Exists(dir))
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+        }
+    }
+
+    private sealed class ListLog(List<string> messages) : ISyncLog
+    {
+        public void Important(string message) { lock (messages) { messages.Add(message); } }
+
+        public void Detail(string message) { lock (messages) { messages.Add(message); } }
+
+        public void Report(Diagnostic diagnostic) { lock (messages) { messages.Add(diagnostic.ToString()); } }
+    }
+}
