@@ -122,6 +122,24 @@ app.addHook('preHandler', async (request) => {
   if (request.method === 'PUT' && request.body === undefined) request.body = Buffer.alloc(0);
 });
 
+// FIX 3 (Content-Encoding lost on chunked uploads). The SDK sends "Content-Encoding: br, aws-chunked" for a
+// streaming upload of a brotli file; real S3 removes only the aws-chunked token and stores "br", but fauxqs
+// drops the whole header when it contains aws-chunked. Decode the framing here as S3 would, move the trailing
+// checksum into the headers, and leave the object's own encoding in place.
+const { decodeAwsChunked } = await import(new URL('./s3/chunkedEncoding.js', fauxqsEntry).href);
+app.addHook('preHandler', async (request) => {
+  const ce = request.headers['content-encoding'];
+  if (request.method !== 'PUT' || typeof ce !== 'string' || !Buffer.isBuffer(request.body)) return;
+  const tokens = ce.split(',').map((t) => t.trim()).filter(Boolean);
+  if (!tokens.includes('aws-chunked')) return;
+  const own = tokens.filter((t) => t !== 'aws-chunked');
+  if (own.length === 0) return; // fauxqs handles the plain aws-chunked case itself
+  const decoded = decodeAwsChunked(request.body);
+  request.body = decoded.body;
+  for (const [name, value] of Object.entries(decoded.trailers)) request.headers[name.toLowerCase()] = value;
+  request.headers['content-encoding'] = own.join(', ');
+});
+
 // Request log (one JSON line per S3 request, including error answers).
 const log = openRequestLog(opts.log);
 const kLog = Symbol('s3log');

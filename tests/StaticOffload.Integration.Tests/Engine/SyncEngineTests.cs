@@ -256,4 +256,56 @@ public sealed class SyncEngineTests(S3ServerFixture server)
         Assert.Equal(400, (await server.ListAsync(bucket)).Count);
         Assert.Equal(400 - snapshot.Entries.Count, result.CompletedCount(SyncActionKind.Upload));
     }
+
+    [Fact]
+    public async Task Unreadable_file_fails_with_SO1009_naming_it_before_any_request()
+    {
+        var bucket = await server.CreateBucketAsync(nameof(Unreadable_file_fails_with_SO1009_naming_it_before_any_request));
+        using var harness = new EngineHarness(server, bucket);
+        harness.Write("ok.txt", "fine");
+        var gone = harness.Write("gone.txt", "about to vanish");
+        var request = harness.Request();
+        File.Delete(gone);
+        using var client = S3ClientFactory.Create(request.Destination);
+
+        var result = await new StaticOffload.Sync.SyncEngine(new S3ObjectStore(client, request.Destination), new NullLog())
+            .RunAsync(request, default);
+
+        var error = Assert.Single(result.Diagnostics);
+        Assert.Equal("SO1009", error.Code);
+        Assert.Equal(gone, error.File);
+        Assert.DoesNotContain(server.RequestsTo(bucket).All, r => r.Key is not null);
+        Assert.False(File.Exists(harness.SnapshotPath));
+    }
+
+    [Fact]
+    public async Task Unreachable_endpoint_fails_with_SO1006_after_retries()
+    {
+        var request = new StaticOffload.Sync.SyncRequest
+        {
+            Files = [],
+            Destination = new S3Destination { Bucket = "any-bucket", ServiceUrl = "http://127.0.0.1:9", ForcePathStyle = true },
+            SnapshotPath = Path.Combine(Path.GetTempPath(), $"staticoffload-{Guid.NewGuid():N}.json"),
+        };
+        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", S3ServerFixture.AccessKey);
+        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", S3ServerFixture.SecretKey);
+        using var client = S3ClientFactory.Create(request.Destination);
+
+        var result = await new StaticOffload.Sync.SyncEngine(new S3ObjectStore(client, request.Destination), new NullLog())
+            .RunAsync(request, default);
+
+        var error = Assert.Single(result.Diagnostics);
+        Assert.Equal("SO1006", error.Code);
+        Assert.Contains("StaticOffloadServiceUrl", error.Message);
+        Assert.False(File.Exists(request.SnapshotPath));
+    }
+
+    private sealed class NullLog : StaticOffload.Sync.ISyncLog
+    {
+        public void Important(string message) { }
+
+        public void Detail(string message) { }
+
+        public void Report(StaticOffload.Diagnostics.Diagnostic diagnostic) { }
+    }
 }

@@ -1,0 +1,134 @@
+using StaticOffload.Tests.Infrastructure;
+
+namespace StaticOffload.Tests.Publish;
+
+/// <summary>How the package's properties and items change a real publish, and how bad input is reported.</summary>
+[Collection(SyncCollection.Name)]
+public sealed class PublishConfigurationTests(S3ServerFixture server, PackageFeedFixture feed)
+{
+    [Fact]
+    public async Task Publish_without_a_bucket_does_not_sync()
+    {
+        using var project = SampleProject.Copy("WebApp", feed, server);
+
+        var result = (await DotNet.RunAsync(project.Directory, ["publish", project.ProjectFile, "-c", "Release", "-nodeReuse:false"],
+            SampleProject.Credentials())).EnsureSuccess();
+
+        Assert.DoesNotContain("StaticOffload:", result.Output);
+    }
+
+    [Fact]
+    public async Task Enabled_without_a_bucket_fails_with_SO1001()
+    {
+        using var project = SampleProject.Copy("WebApp", feed, server);
+
+        var result = await project.PublishAsync("", "StaticOffloadEnabled=true");
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("error SO1001", result.Output);
+        Assert.Contains("StaticOffloadBucket is not set", result.Output);
+    }
+
+    [Theory]
+    [InlineData("/site", "starts with '/'")]
+    [InlineData("site/../other", "'..'")]
+    [InlineData(@"site\v1", "backslash")]
+    public async Task Invalid_prefix_fails_with_SO1003_before_any_request(string prefix, string explanation)
+    {
+        using var project = SampleProject.Copy("WebApp", feed, server);
+        var bucket = await server.CreateBucketAsync("prefix" + explanation);
+
+        var result = await project.PublishAsync(bucket, $"StaticOffloadPrefix={prefix}");
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("error SO1003", result.Output);
+        Assert.Contains(explanation, result.Output);
+        Assert.DoesNotContain(server.RequestsTo(bucket).All, r => r.Key is not null);
+    }
+
+    [Fact]
+    public async Task Compressed_siblings_when_uploaded_keep_the_original_type_with_a_content_encoding()
+    {
+        using var project = SampleProject.Copy("WebApp", feed, server);
+        var bucket = await server.CreateBucketAsync(nameof(Compressed_siblings_when_uploaded_keep_the_original_type_with_a_content_encoding));
+
+        (await project.PublishAsync(bucket, "StaticOffloadCompressedAssets=Upload")).EnsureSuccess();
+
+        var keys = (await server.ListAsync(bucket)).Select(o => o.Key).ToHashSet();
+        Assert.Contains("site/css/site.css", keys);
+        Assert.Contains("site/css/site.css.br", keys);
+        Assert.Contains("site/css/site.css.gz", keys);
+        // Read with HEAD: on GET an HTTP client may decode the body and drop Content-Encoding.
+        foreach (var (key, type, encoding) in new[]
+                 {
+                     ("site/css/site.css.br", "text/css", "br"), ("site/index.html.gz", "text/html", "gzip"),
+                     ("site/css/site.css", "text/css", null),
+                 })
+        {
+            var head = await server.Client.GetObjectMetadataAsync(bucket, key);
+            Assert.Equal(type, head.Headers.ContentType);
+            Assert.Equal(encoding, head.Headers.ContentEncoding);
+        }
+    }
+
+    [Fact]
+    public async Task A_target_can_set_headers_on_individual_files_before_the_sync()
+    {
+        using var project = SampleProject.Copy("WebApp", feed, server);
+        var bucket = await server.CreateBucketAsync(nameof(A_target_can_set_headers_on_individual_files_before_the_sync));
+        var csproj = await File.ReadAllTextAsync(project.ProjectFile);
+        await File.WriteAllTextAsync(project.ProjectFile, csproj.Replace("</Project>", """
+              <Target Name="PinConfig" AfterTargets="StaticOffloadResolveFiles">
+                <ItemGroup>
+                  <StaticOffloadFile Update="@(StaticOffloadFile)" Condition="'%(RelativePath)' == 'data/config.json'"
+                                     CacheControl="no-store" StorageClass="INTELLIGENT_TIERING" />
+                </ItemGroup>
+              </Target>
+              <Target Name="ReportUploads" AfterTargets="StaticOffloadSync">
+                <Message Importance="high" Text="uploaded: %(StaticOffloadUploaded.Key)" />
+              </Target>
+            </Project>
+            """));
+
+        var result = (await project.PublishAsync(bucket)).EnsureSuccess();
+
+        var (_, response) = await server.GetAsync(bucket, "site/data/config.json");
+        Assert.Equal("no-store", response.Headers.CacheControl);
+        var put = Assert.Single(server.RequestsTo(bucket).Uploads, r => r.Key == "site/data/config.json");
+        Assert.Equal("INTELLIGENT_TIERING", put.Header("x-amz-storage-class"));
+        Assert.Contains("uploaded: site/index.html", result.Output);
+        Assert.Contains("uploaded: site/docs/nested/a+b #1 100%.txt", result.Output);
+    }
+
+    [Fact]
+    public async Task Named_profile_supplies_the_credentials_and_a_missing_one_fails_with_SO1018()
+    {
+        using var project = SampleProject.Copy("WebApp", feed, server);
+        var bucket = await server.CreateBucketAsync(nameof(Named_profile_supplies_the_credentials_and_a_missing_one_fails_with_SO1018));
+        var config = Path.Combine(project.Directory, "aws-config");
+        await File.WriteAllTextAsync(config, """
+            [profile deploy]
+            aws_access_key_id = AKIAPROFILEKEY000001
+            aws_secret_access_key = profile-secret-never-logged
+            region = eu-west-1
+            """);
+        var environment = new Dictionary<string, string?>(SampleProject.Credentials())
+        {
+            ["AWS_ACCESS_KEY_ID"] = null,
+            ["AWS_SECRET_ACCESS_KEY"] = null,
+            ["AWS_CONFIG_FILE"] = config,
+        };
+        string[] common = ["publish", project.ProjectFile, "-c", "Release", "-nodeReuse:false", $"-p:StaticOffloadBucket={bucket}",
+            $"-p:StaticOffloadServiceUrl={server.Endpoint}", "-p:StaticOffloadForcePathStyle=true"];
+
+        var missing = await DotNet.RunAsync(project.Directory, [.. common, "-p:StaticOffloadProfile=nope"], environment);
+        var found = await DotNet.RunAsync(project.Directory, [.. common, "-p:StaticOffloadProfile=deploy"], environment);
+
+        Assert.Contains("error SO1018", missing.Output);
+        Assert.Contains("StaticOffloadProfile 'nope'", missing.Output);
+        found.EnsureSuccess();
+        Assert.Contains("12 uploaded", found.Output);
+        Assert.DoesNotContain("profile-secret-never-logged", missing.Output + found.Output);
+        Assert.DoesNotContain("AKIAPROFILEKEY000001", missing.Output + found.Output);
+    }
+}
