@@ -17,6 +17,7 @@ namespace StaticOffload.Build.Tasks;
 public sealed class SyncStaticOffloadFiles : Microsoft.Build.Utilities.Task, ICancelableTask
 {
     private readonly CancellationTokenSource _cancel = new();
+    private int _invalidationMaxPaths = 15;
 
     /// <summary>Files with %(RelativePath) (the key below the prefix) and header metadata.</summary>
     public ITaskItem[] Files { get; set; } = [];
@@ -31,9 +32,30 @@ public sealed class SyncStaticOffloadFiles : Microsoft.Build.Utilities.Task, ICa
 
     public string? ServiceUrl { get; set; }
 
-    public bool ForcePathStyle { get; set; }
+    /// <summary>AWS (default), R2, MinIO, B2 or Compatible: defaults for the settings below.</summary>
+    public string? Provider { get; set; }
 
-    public bool ChunkedUploads { get; set; } = true;
+    /// <summary>Empty: the provider's default.</summary>
+    public string? ForcePathStyle { get; set; }
+
+    /// <summary>Empty: the provider's default.</summary>
+    public string? ChunkedUploads { get; set; }
+
+    /// <summary>Empty: the provider's default.</summary>
+    public string? ServerSideCopy { get; set; }
+
+    /// <summary>@(StaticOffloadRedirect): Include is the key below the prefix, %(Location) the target.</summary>
+    public ITaskItem[] Redirects { get; set; } = [];
+
+    public string? DeleteAfterDeploys { get; set; }
+
+    public string? DeleteAfterHours { get; set; }
+
+    public bool AllowShrink { get; set; }
+
+    public bool RemoteState { get; set; } = true;
+
+    public string? InvalidationMaxPaths { get; set; }
 
     public bool Delete { get; set; } = true;
 
@@ -57,6 +79,10 @@ public sealed class SyncStaticOffloadFiles : Microsoft.Build.Utilities.Task, ICa
 
     [Output]
     public ITaskItem[] Unchanged { get; private set; } = [];
+
+    /// <summary>URL paths a CDN must invalidate (changed, non-immutable keys), collapsed to a wildcard above the limit.</summary>
+    [Output]
+    public ITaskItem[] InvalidationPaths { get; private set; } = [];
 
     public void Cancel() => _cancel.Cancel();
 
@@ -102,6 +128,9 @@ public sealed class SyncStaticOffloadFiles : Microsoft.Build.Utilities.Task, ICa
         MetadataUpdated = Items(result, SyncActionKind.UpdateMetadata);
         Deleted = Items(result, SyncActionKind.Delete);
         Unchanged = result.Plan.Actions.Where(a => a.Kind == SyncActionKind.Unchanged).Select(ToItem).ToArray();
+        InvalidationPaths = Cdn.InvalidationPaths.From(result.Completed, request.Destination.Prefix, _invalidationMaxPaths)
+            .Select(path => (ITaskItem)new TaskItem(MsBuildEscaping.Escape(path)))
+            .ToArray();
         return !Log.HasLoggedErrors && result.Succeeded;
     }
 
@@ -120,6 +149,28 @@ public sealed class SyncStaticOffloadFiles : Microsoft.Build.Utilities.Task, ICa
 
         var maxDeletes = ParseInt(MaxDeletes, "StaticOffloadMaxDeletes", 256);
         var concurrency = ParseInt(Concurrency, "StaticOffloadConcurrency", 16);
+        var deleteAfterDeploys = ParseInt(DeleteAfterDeploys, "StaticOffloadDeleteAfterDeploys", 0);
+        var deleteAfterHours = ParseInt(DeleteAfterHours, "StaticOffloadDeleteAfterHours", 0);
+        _invalidationMaxPaths = ParseInt(InvalidationMaxPaths, "StaticOffloadInvalidationMaxPaths", 15);
+        if (deleteAfterDeploys < 0 || deleteAfterHours < 0)
+        {
+            Report(Diagnostic.Error(DiagnosticCodes.InvalidProperty,
+                "StaticOffloadDeleteAfterDeploys and StaticOffloadDeleteAfterHours must be 0 or more."));
+        }
+
+        ProviderPreset preset = ProviderPreset.Aws;
+        try
+        {
+            preset = ProviderPreset.Resolve(Provider);
+        }
+        catch (SyncFailedException ex)
+        {
+            Report(ex.Diagnostic);
+        }
+
+        var forcePathStyle = ParseBool(ForcePathStyle, "StaticOffloadForcePathStyle", preset.ForcePathStyle);
+        var chunkedUploads = ParseBool(ChunkedUploads, "StaticOffloadChunkedUploads", preset.ChunkedUploads);
+        var serverSideCopy = ParseBool(ServerSideCopy, "StaticOffloadServerSideCopy", preset.ServerSideCopy);
         if (Log.HasLoggedErrors)
         {
             return null;
@@ -134,7 +185,12 @@ public sealed class SyncStaticOffloadFiles : Microsoft.Build.Utilities.Task, ICa
                 item.Metadata("ContentEncoding"),
                 item.Metadata("StorageClass"),
                 item.Metadata("Acl")),
-            item.BoolMetadata("EntryFile") ?? false)).ToArray();
+            item.BoolMetadata("EntryFile") ?? false))
+            .Concat(Redirects.Select(item => SyncFile.Redirect(
+                item.ItemSpec.Replace('\\', '/').TrimStart('/'),
+                item.Metadata("Location") ?? "",
+                new ObjectHeaders(item.Metadata("ContentType") ?? "text/html", item.Metadata("CacheControl") ?? "public, max-age=0, must-revalidate"))))
+            .ToArray();
 
         return new SyncRequest
         {
@@ -146,8 +202,10 @@ public sealed class SyncStaticOffloadFiles : Microsoft.Build.Utilities.Task, ICa
                 Region = Blank(Region),
                 Profile = Blank(Profile),
                 ServiceUrl = Blank(ServiceUrl),
-                ForcePathStyle = ForcePathStyle,
-                ChunkedUploads = ChunkedUploads,
+                ForcePathStyle = forcePathStyle,
+                ChunkedUploads = chunkedUploads,
+                ServerSideCopy = serverSideCopy,
+                SigningRegion = preset.SigningRegion,
                 MaxConnections = concurrency,
             },
             SnapshotPath = Path.GetFullPath(SnapshotFile),
@@ -155,6 +213,10 @@ public sealed class SyncStaticOffloadFiles : Microsoft.Build.Utilities.Task, ICa
             MaxDeletes = maxDeletes,
             DryRun = DryRun,
             Concurrency = concurrency,
+            DeleteAfterDeploys = deleteAfterDeploys,
+            DeleteAfterAge = TimeSpan.FromHours(deleteAfterHours),
+            AllowShrink = AllowShrink,
+            RemoteState = RemoteState,
         };
     }
 
@@ -171,6 +233,22 @@ public sealed class SyncStaticOffloadFiles : Microsoft.Build.Utilities.Task, ICa
         }
 
         Report(Diagnostic.Error(DiagnosticCodes.InvalidProperty, $"{property} is '{value}'; it must be a whole number."));
+        return fallback;
+    }
+
+    private bool ParseBool(string? value, string property, bool fallback)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return fallback;
+        }
+
+        if (bool.TryParse(value.Trim(), out var parsed))
+        {
+            return parsed;
+        }
+
+        Report(Diagnostic.Error(DiagnosticCodes.InvalidProperty, $"{property} is '{value}'; use true or false."));
         return fallback;
     }
 

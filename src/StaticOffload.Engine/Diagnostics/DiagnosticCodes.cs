@@ -25,6 +25,10 @@ public static class DiagnosticCodes
     public const string RequestFailed = "SO1017";
     public const string InvalidCredentialsConfig = "SO1018";
     public const string FileChangedDuringUpload = "SO1019";
+    public const string ReservedKey = "SO1020";
+    public const string RemoteStateFailed = "SO1021";
+    public const string OutputShrank = "SO1022";
+    public const string InvalidRedirect = "SO1023";
 
     public const string SnapshotUnreadable = "SO2001";
     public const string SnapshotForOtherDestination = "SO2002";

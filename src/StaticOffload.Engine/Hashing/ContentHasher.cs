@@ -17,6 +17,10 @@ public static class ContentHasher
 {
     private const int BufferSize = 1 << 20;
 
+    /// <summary>The digest of no bytes: redirects and empty files.</summary>
+    public static ContentDigest Empty { get; } = new(0, "d41d8cd98f00b204e9800998ecf8427e",
+        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", "d41d8cd98f00b204e9800998ecf8427e");
+
     public static async Task<ContentDigest> HashFileAsync(string path, long partSize, long multipartThreshold,
         CancellationToken cancellationToken)
     {

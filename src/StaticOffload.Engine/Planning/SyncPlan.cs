@@ -8,6 +8,9 @@ public enum SyncActionKind
     UpdateMetadata,
     Delete,
     Unchanged,
+
+    /// <summary>No longer published but kept in the bucket for the delete grace period; nothing is sent.</summary>
+    Retain,
 }
 
 public enum SyncReason
@@ -17,17 +20,21 @@ public enum SyncReason
     HeadersChanged,
     Removed,
     Unchanged,
+    InGracePeriod,
 }
 
 /// <summary>
-/// Execution order. Assets go first and entry files (HTML, service workers) after them, so a page that is live never
-/// references an asset that is not there yet; deletions go last, once nothing new points at the old keys.
+/// Execution order. Immutable (fingerprinted) assets go first: nothing live can reference them yet, so they are
+/// safe to add at any time. Other assets next, then entry files (HTML, service workers, boot manifests), so a page
+/// that is live never references an asset that is not there yet; deletions last, once nothing new points at the
+/// old keys.
 /// </summary>
 public enum SyncPhase
 {
-    Assets = 0,
-    EntryFiles = 1,
-    Deletions = 2,
+    ImmutableAssets = 0,
+    Assets = 1,
+    EntryFiles = 2,
+    Deletions = 3,
 }
 
 /// <summary>One step of a plan, with the reason it was chosen (shown by a dry run).</summary>
@@ -44,7 +51,8 @@ public sealed record SyncAction(
 
 public sealed record SyncPlan(IReadOnlyList<SyncAction> Actions)
 {
-    public IEnumerable<SyncAction> Changes => Actions.Where(a => a.Kind != SyncActionKind.Unchanged);
+    /// <summary>The actions that send a request.</summary>
+    public IEnumerable<SyncAction> Changes => Actions.Where(a => a.Kind is not (SyncActionKind.Unchanged or SyncActionKind.Retain));
 
     public int Count(SyncActionKind kind) => Actions.Count(a => a.Kind == kind);
 

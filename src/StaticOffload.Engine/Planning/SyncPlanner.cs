@@ -12,14 +12,22 @@ public static class SyncPlanner
     public static SyncPlan Plan(
         IReadOnlyCollection<LocalFile> local,
         IReadOnlyDictionary<string, SnapshotEntry> believedRemote,
-        bool deleteRemoved)
+        bool deleteRemoved) =>
+        Plan(local, believedRemote, deleteRemoved ? DeletePolicy.Immediate : DeletePolicy.Never);
+
+    public static SyncPlan Plan(
+        IReadOnlyCollection<LocalFile> local,
+        IReadOnlyDictionary<string, SnapshotEntry> believedRemote,
+        DeletePolicy deletes)
     {
         var actions = new List<SyncAction>(local.Count);
         var localKeys = new HashSet<string>(StringComparer.Ordinal);
         foreach (var file in local)
         {
             localKeys.Add(file.Key);
-            var phase = file.EntryFile ? SyncPhase.EntryFiles : SyncPhase.Assets;
+            var phase = file.EntryFile ? SyncPhase.EntryFiles
+                : file.Headers.Immutable ? SyncPhase.ImmutableAssets
+                : SyncPhase.Assets;
             if (!believedRemote.TryGetValue(file.Key, out var previous))
             {
                 actions.Add(new SyncAction(SyncActionKind.Upload, SyncReason.New, phase, file.Key, file, null));
@@ -38,14 +46,18 @@ public static class SyncPlanner
             }
         }
 
-        if (deleteRemoved)
+        if (deletes.Enabled)
         {
             foreach (var (key, previous) in believedRemote)
             {
-                if (!localKeys.Contains(key))
+                if (localKeys.Contains(key))
                 {
-                    actions.Add(new SyncAction(SyncActionKind.Delete, SyncReason.Removed, SyncPhase.Deletions, key, null, previous));
+                    continue;
                 }
+
+                actions.Add(deletes.IsDue(previous.RemovedAt, previous.RemovedAtDeploy)
+                    ? new SyncAction(SyncActionKind.Delete, SyncReason.Removed, SyncPhase.Deletions, key, null, previous)
+                    : new SyncAction(SyncActionKind.Retain, SyncReason.InGracePeriod, SyncPhase.Deletions, key, null, previous));
             }
         }
 

@@ -9,14 +9,22 @@ public sealed record ObjectHeaders(
     string? CacheControl = null,
     string? ContentEncoding = null,
     string? StorageClass = null,
-    string? Acl = null)
+    string? Acl = null,
+    string? RedirectLocation = null)
 {
+    /// <summary>
+    /// Served with "immutable" (fingerprinted names): such an object never changes under its key, so it goes first
+    /// and never needs a CDN invalidation.
+    /// </summary>
+    public bool Immutable => Directives(CacheControl).Contains("immutable", StringComparer.Ordinal);
+
     /// <summary>True when the headers S3 reports back on HEAD agree; the ACL is not part of a HEAD response.</summary>
     public bool VisibleHeadersEqual(ObjectHeaders other) =>
         string.Equals(ContentType, other.ContentType, StringComparison.Ordinal)
         && CacheControlEquivalent(CacheControl, other.CacheControl)
         && string.Equals(ContentEncoding ?? "", other.ContentEncoding ?? "", StringComparison.Ordinal)
-        && string.Equals(NormalizeStorageClass(StorageClass), NormalizeStorageClass(other.StorageClass), StringComparison.Ordinal);
+        && string.Equals(NormalizeStorageClass(StorageClass), NormalizeStorageClass(other.StorageClass), StringComparison.Ordinal)
+        && string.Equals(RedirectLocation ?? "", other.RedirectLocation ?? "", StringComparison.Ordinal);
 
     /// <summary>
     /// Same directives, in any order and case. HTTP clients re-serialize Cache-Control (.NET's HttpClient reorders

@@ -21,6 +21,12 @@ public sealed record SnapshotEntry
 
     /// <summary>Null when not known (an object seen only in a listing, never sent by us or read with HEAD).</summary>
     public ObjectHeaders? Headers { get; init; }
+
+    /// <summary>When the key stopped being published; set while it is kept for the delete grace period.</summary>
+    public DateTimeOffset? RemovedAt { get; init; }
+
+    /// <summary>The deploy number in which the key stopped being published.</summary>
+    public int? RemovedAtDeploy { get; init; }
 }
 
 /// <summary>The state of one destination (endpoint + bucket + prefix) after the last sync.</summary>
@@ -33,6 +39,15 @@ public sealed record SyncSnapshot
     public string Destination { get; init; } = "";
 
     public DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>How many syncs changed the bucket; the delete grace period counts in these.</summary>
+    public int Deploys { get; init; }
+
+    /// <summary>
+    /// Local snapshot only: SHA-256 of the state object last written to (or read from) the bucket, so an unchanged
+    /// state is not uploaded again and a no-change publish sends no request at all.
+    /// </summary>
+    public string? RemoteStateSha256 { get; init; }
 
     public Dictionary<string, SnapshotEntry> Entries { get; init; } = new(StringComparer.Ordinal);
 }

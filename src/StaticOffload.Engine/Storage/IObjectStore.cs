@@ -3,7 +3,10 @@ using StaticOffload.Rules;
 namespace StaticOffload.Storage;
 
 /// <summary>An object as a listing reports it.</summary>
-public sealed record RemoteObject(string Key, long Size, string ETag);
+public sealed record RemoteObject(string Key, long Size, string ETag, DateTimeOffset? LastModified = null);
+
+/// <summary>A small object read whole (the sync state), with the server's time of its last write.</summary>
+public sealed record StoredDocument(byte[] Body, DateTimeOffset? LastModified);
 
 /// <summary>The outcome of one key in a batch delete; S3 answers 200 with per-key errors.</summary>
 public sealed record DeleteFailure(string Key, string Code, string Message);
@@ -31,4 +34,10 @@ public interface IObjectStore
         CancellationToken cancellationToken);
 
     Task<IReadOnlyList<DeleteFailure>> DeleteAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken);
+
+    /// <summary>Reads a small private object whole, or null when it does not exist.</summary>
+    Task<StoredDocument?> ReadDocumentAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>Writes a small private object (never public, never cached).</summary>
+    Task WriteDocumentAsync(string key, byte[] body, string contentType, CancellationToken cancellationToken);
 }

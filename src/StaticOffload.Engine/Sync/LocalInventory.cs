@@ -25,6 +25,12 @@ public static class LocalInventory
             {
                 var file = files[i];
                 var key = prefix + file.RelativePath;
+                if (file.IsRedirect)
+                {
+                    results[i] = new LocalFile(key, "", 0, 0, ContentHasher.Empty, file.Headers, file.EntryFile);
+                    return;
+                }
+
                 try
                 {
                     var info = new FileInfo(file.FullPath);

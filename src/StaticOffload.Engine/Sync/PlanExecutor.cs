@@ -12,7 +12,7 @@ namespace StaticOffload.Sync;
 /// Carries out a plan, phase by phase, in parallel within a phase. Every action that took effect is applied to
 /// <see cref="State"/> at once, so whatever stops the run (an error, Ctrl+C) leaves a state that is true.
 /// </summary>
-public sealed class PlanExecutor(IObjectStore store, int concurrency, ISyncLog log)
+public sealed class PlanExecutor(IObjectStore store, int concurrency, ISyncLog log, bool serverSideCopy = true)
 {
     private readonly ConcurrentQueue<SyncAction> _completed = new();
     private readonly ConcurrentQueue<Diagnostic> _errors = new();
@@ -80,13 +80,17 @@ public sealed class PlanExecutor(IObjectStore store, int concurrency, ISyncLog l
     {
         var file = action.Local!;
         var upload = action.Kind == SyncActionKind.Upload
-            || (action.Kind == SyncActionKind.UpdateMetadata && file.Size > S3ObjectStore.MaxCopySize);
+            || (action.Kind == SyncActionKind.UpdateMetadata && (!serverSideCopy || file.Size > S3ObjectStore.MaxCopySize));
         string etag;
         if (upload)
         {
             etag = await store.UploadAsync(action.Key, file.FullPath, file.Size, file.Headers, file.Digest.Sha256,
                 null, cancellationToken).ConfigureAwait(false);
-            EnsureUnchangedSince(file);
+            if (file.FullPath.Length > 0)
+            {
+                EnsureUnchangedSince(file);
+            }
+
             Interlocked.Add(ref _bytesUploaded, file.Size);
         }
         else

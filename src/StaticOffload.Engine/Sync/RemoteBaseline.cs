@@ -6,16 +6,23 @@ using StaticOffload.Storage;
 namespace StaticOffload.Sync;
 
 /// <summary>
-/// Without a snapshot (a fresh CI clone, a new machine), the bucket itself says what it holds: one listing of the
-/// prefix, then ETags compared with local MD5s so nothing already there is uploaded again. Objects whose content
-/// matches are read with HEAD, because a listing does not show headers and a changed rule must still be applied.
+/// Without a local snapshot (a fresh CI clone, a new machine), the bucket itself says what it holds: one listing of
+/// the prefix, checked against the state object a previous sync left in the bucket. A state entry is trusted when
+/// the listing agrees with it (same ETag and size, not modified after the state was written); every other object is
+/// compared by ETag with the local MD5, and read with HEAD when its content matches, because a listing does not show
+/// headers and a changed rule must still be applied.
 /// </summary>
 public static class RemoteBaseline
 {
-    public static async Task<Dictionary<string, SnapshotEntry>> BuildAsync(IObjectStore store, string prefix,
-        IReadOnlyList<LocalFile> local, int concurrency, CancellationToken cancellationToken)
+    public sealed record Result(Dictionary<string, SnapshotEntry> Entries, int Listed, int TrustedFromState, int Headed);
+
+    public static async Task<Result> BuildAsync(IObjectStore store, string prefix, IReadOnlyList<LocalFile> local,
+        SyncSnapshot? state, DateTimeOffset? stateWrittenAt, int concurrency, CancellationToken cancellationToken)
     {
-        var listing = await store.ListAsync(prefix, cancellationToken).ConfigureAwait(false);
+        var listing = (await store.ListAsync(prefix, cancellationToken).ConfigureAwait(false))
+            .Where(o => !RemoteState.IsReserved(prefix, o.Key))
+            .ToArray();
+        var trusted = 0;
         var localByKey = local.ToDictionary(f => f.Key, StringComparer.Ordinal);
         var baseline = new Dictionary<string, SnapshotEntry>(StringComparer.Ordinal);
         var toHead = new List<(string Key, LocalFile File)>();
@@ -24,6 +31,15 @@ public static class RemoteBaseline
         foreach (var remote in listing)
         {
             var entry = new SnapshotEntry { Size = remote.Size, ETag = S3ETag.Normalize(remote.ETag) };
+            if (state is not null && state.Entries.TryGetValue(remote.Key, out var recorded)
+                && recorded.Size == remote.Size && S3ETag.Normalize(recorded.ETag) == entry.ETag
+                && !ModifiedAfter(remote.LastModified, stateWrittenAt))
+            {
+                baseline[remote.Key] = recorded with { LastWriteTicks = 0 };
+                trusted++;
+                continue;
+            }
+
             if (localByKey.TryGetValue(remote.Key, out var file) && remote.Size == file.Size)
             {
                 if (await ContentMatchesAsync(entry.ETag, file, cancellationToken).ConfigureAwait(false))
@@ -54,8 +70,15 @@ public static class RemoteBaseline
                 }
             }).ConfigureAwait(false);
 
-        return baseline;
+        return new Result(baseline, listing.Length, trusted, toHead.Count);
     }
+
+    /// <summary>
+    /// Changed after the state was written (by a later sync whose state write failed, or by someone else): the state
+    /// cannot vouch for its headers. Compared in whole seconds: HTTP dates, and so the state's time, have no more.
+    /// </summary>
+    private static bool ModifiedAfter(DateTimeOffset? objectModified, DateTimeOffset? stateWritten) =>
+        objectModified is { } o && stateWritten is { } s && o.ToUnixTimeSeconds() > s.ToUnixTimeSeconds();
 
     private static async Task<bool> ContentMatchesAsync(string etag, LocalFile file, CancellationToken cancellationToken)
     {

@@ -45,6 +45,19 @@ public static class RequestValidator
                     $"Two files map to the key '{key}'. Remove one of them from the synced items.", file.FullPath));
             }
 
+            if (Snapshot.RemoteState.IsReserved(request.Destination.Prefix, key))
+            {
+                problems.Add(Diagnostic.Error(DiagnosticCodes.ReservedKey,
+                    $"The key '{key}' is inside '{request.Destination.Prefix}{Snapshot.RemoteState.Folder}', which StaticOffload reserves for its sync state. Rename the folder or exclude it.",
+                    file.FullPath));
+            }
+
+            if (file.IsRedirect && !IsValidRedirect(file.Headers.RedirectLocation))
+            {
+                problems.Add(Diagnostic.Error(DiagnosticCodes.InvalidRedirect,
+                    $"StaticOffloadRedirect '{file.RelativePath}' has Location '{file.Headers.RedirectLocation}'. S3 accepts a path starting with '/' or an http(s) URL, in visible ASCII."));
+            }
+
             if (ObjectKeys.Utf8Length(key) > ObjectKeys.MaxKeyBytes)
             {
                 problems.Add(Diagnostic.Error(DiagnosticCodes.KeyTooLong,
@@ -57,6 +70,11 @@ public static class RequestValidator
 
         return problems;
     }
+
+    private static bool IsValidRedirect(string? location) =>
+        !string.IsNullOrWhiteSpace(location) && HeaderValidation.IsSafeHeaderValue(location)
+        && (location.StartsWith('/') || location.StartsWith("http://", StringComparison.OrdinalIgnoreCase)
+            || location.StartsWith("https://", StringComparison.OrdinalIgnoreCase));
 
     private static IEnumerable<Diagnostic> ValidateHeaders(SyncFile file)
     {

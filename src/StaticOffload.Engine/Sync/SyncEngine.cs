@@ -7,18 +7,29 @@ using StaticOffload.Storage;
 namespace StaticOffload.Sync;
 
 /// <summary>
-/// One sync: validate, take the local inventory, learn what the bucket holds (snapshot, else a listing), plan,
-/// execute in phases, save the new snapshot. Every step that decides something is its own unit-tested type.
+/// One sync: validate, take the local inventory, learn what the bucket holds (local snapshot, else the bucket's
+/// state object checked against a listing), plan, execute in phases, save the new state locally and in the bucket.
+/// Every step that decides something is its own unit-tested type.
 /// </summary>
-public sealed class SyncEngine(IObjectStore store, ISyncLog log)
+public sealed class SyncEngine(IObjectStore store, ISyncLog log, TimeProvider? clock = null)
 {
+    /// <summary>Below this many files a shrinking output is not suspicious: small sites change shape freely.</summary>
+    public const int ShrinkCheckMinimumFiles = 10;
+
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+
     public async Task<SyncResult> RunAsync(SyncRequest request, CancellationToken cancellationToken)
     {
-        var clock = Stopwatch.StartNew();
+        var stopwatch = Stopwatch.StartNew();
         var diagnostics = new List<Diagnostic>(RequestValidator.Validate(request));
+        SyncResult Fail(SyncPlan? plan = null, bool listed = false) => Finish(new SyncResult
+        {
+            Plan = plan ?? new SyncPlan([]), Diagnostics = diagnostics, Elapsed = stopwatch.Elapsed, UsedListing = listed,
+        });
+
         if (diagnostics.Count > 0)
         {
-            return Finish(new SyncResult { Diagnostics = diagnostics, Elapsed = clock.Elapsed });
+            return Fail();
         }
 
         var prefix = request.Destination.Prefix;
@@ -34,41 +45,57 @@ public sealed class SyncEngine(IObjectStore store, ISyncLog log)
         if (readErrors.Count > 0)
         {
             diagnostics.AddRange(readErrors);
-            return Finish(new SyncResult { Diagnostics = diagnostics, Elapsed = clock.Elapsed });
+            return Fail();
         }
 
         log.Detail($"StaticOffload: {local.Count} files, {hashed} hashed, {local.Count - hashed} unchanged on disk since the last sync.");
 
-        Dictionary<string, SnapshotEntry> baseline;
-        var usedListing = snapshot is null;
+        Baseline baseline;
         try
         {
-            baseline = snapshot?.Entries
-                ?? await RemoteBaseline.BuildAsync(store, prefix, local, request.Concurrency, cancellationToken).ConfigureAwait(false);
+            baseline = snapshot is not null
+                ? new Baseline(snapshot.Entries, snapshot.Deploys, snapshot.RemoteStateSha256, Listed: false)
+                : await ReadBucketAsync(request, local, cancellationToken).ConfigureAwait(false);
         }
         catch (SyncFailedException ex)
         {
             diagnostics.Add(ex.Diagnostic);
-            return Finish(new SyncResult { Diagnostics = diagnostics, Elapsed = clock.Elapsed, UsedListing = usedListing });
+            return Fail(listed: snapshot is null);
         }
 
-        var plan = SyncPlanner.Plan(local, baseline, request.DeleteRemoved);
+        var previousLive = baseline.Entries.Values.Count(e => e.RemovedAt is null);
+        if (request.DeleteRemoved && !request.AllowShrink && previousLive >= ShrinkCheckMinimumFiles && local.Count * 2 < previousLive)
+        {
+            diagnostics.Add(Diagnostic.Error(DiagnosticCodes.OutputShrank,
+                $"The publish output has {local.Count} files to sync, under half of the {previousLive} in {store.Destination} after the last deploy. Nothing was changed. If that is intended, set StaticOffloadAllowShrink=true for this run; otherwise check StaticOffloadSourceFolder and the publish."));
+            return Fail(listed: baseline.Listed);
+        }
+
+        var now = _clock.GetUtcNow();
+        var policy = new DeletePolicy(request.DeleteRemoved, request.DeleteAfterDeploys, request.DeleteAfterAge,
+            baseline.Deploys + 1, now);
+        var plan = SyncPlanner.Plan(local, baseline.Entries, policy);
         var deletes = plan.Count(SyncActionKind.Delete);
         if (deletes > request.MaxDeletes)
         {
             diagnostics.Add(Diagnostic.Error(DiagnosticCodes.TooManyDeletes,
                 $"The sync would delete {deletes} objects from {store.Destination}, more than StaticOffloadMaxDeletes ({request.MaxDeletes}). Nothing was changed. If the publish output really shrank, raise StaticOffloadMaxDeletes for this run (-p:StaticOffloadMaxDeletes={deletes}); if the wrong folder is synced, fix StaticOffloadSourceFolder."));
             LogPlan(plan, dryRun: true);
-            return Finish(new SyncResult { Plan = plan, Diagnostics = diagnostics, Elapsed = clock.Elapsed, UsedListing = usedListing });
+            return Fail(plan, baseline.Listed);
         }
 
         if (request.DryRun)
         {
             LogPlan(plan, dryRun: true);
-            return Finish(new SyncResult { Plan = plan, Diagnostics = diagnostics, Elapsed = clock.Elapsed, UsedListing = usedListing, DryRun = true });
+            return Finish(new SyncResult
+            {
+                Plan = plan, Diagnostics = diagnostics, Elapsed = stopwatch.Elapsed, UsedListing = baseline.Listed, DryRun = true,
+            });
         }
 
-        var executor = new PlanExecutor(store, request.Concurrency, log) { State = new(baseline, StringComparer.Ordinal) };
+        var executor = new PlanExecutor(store, request.Concurrency, log, request.Destination.ServerSideCopy) { State = new(baseline.Entries, StringComparer.Ordinal) };
+        var remoteStateSha = baseline.RemoteStateSha256;
+        var deploys = baseline.Deploys;
         try
         {
             await executor.ExecuteAsync(plan, cancellationToken).ConfigureAwait(false);
@@ -76,13 +103,22 @@ public sealed class SyncEngine(IObjectStore store, ISyncLog log)
         finally
         {
             // Runs on Ctrl+C too: what did happen is recorded, so the next run neither repeats nor misses it.
-            RefreshUnchanged(executor.State, plan, executor.Completed);
-            snapshotStore.Save(new SyncSnapshot
+            var deployed = executor.Completed.Count > 0 || plan.Actions.Any(a => a.Kind == SyncActionKind.Retain && a.Previous?.RemovedAt is null);
+            deploys += deployed ? 1 : 0;
+            RecordUnchangedAndRetained(executor.State, plan, now, deploys);
+            var state = new SyncSnapshot
             {
                 Destination = store.Destination,
-                UpdatedAt = DateTimeOffset.UtcNow,
+                UpdatedAt = now,
+                Deploys = deploys,
                 Entries = executor.State,
-            });
+            };
+            if (request.RemoteState && !cancellationToken.IsCancellationRequested)
+            {
+                remoteStateSha = await WriteRemoteStateAsync(state, prefix, remoteStateSha, diagnostics).ConfigureAwait(false);
+            }
+
+            snapshotStore.Save(state with { RemoteStateSha256 = remoteStateSha });
         }
 
         diagnostics.AddRange(executor.Errors);
@@ -92,29 +128,90 @@ public sealed class SyncEngine(IObjectStore store, ISyncLog log)
             Completed = executor.Completed.ToArray(),
             Diagnostics = diagnostics,
             BytesUploaded = executor.BytesUploaded,
-            Elapsed = clock.Elapsed,
-            UsedListing = usedListing,
+            Elapsed = stopwatch.Elapsed,
+            UsedListing = baseline.Listed,
         });
+    }
+
+    private sealed record Baseline(Dictionary<string, SnapshotEntry> Entries, int Deploys, string? RemoteStateSha256, bool Listed);
+
+    private async Task<Baseline> ReadBucketAsync(SyncRequest request, IReadOnlyList<LocalFile> local, CancellationToken cancellationToken)
+    {
+        var prefix = request.Destination.Prefix;
+        SyncSnapshot? state = null;
+        string? stateSha = null;
+        DateTimeOffset? writtenAt = null;
+        if (request.RemoteState)
+        {
+            var document = await store.ReadDocumentAsync(RemoteState.Key(prefix), cancellationToken).ConfigureAwait(false);
+            if (document is not null)
+            {
+                state = RemoteState.Deserialize(document.Body);
+                stateSha = state is null ? null : RemoteState.Hash(document.Body);
+                writtenAt = document.LastModified;
+            }
+        }
+
+        var result = await RemoteBaseline.BuildAsync(store, prefix, local, state, writtenAt, request.Concurrency, cancellationToken)
+            .ConfigureAwait(false);
+        log.Detail($"StaticOffload: no local snapshot; {result.Listed} objects listed, {result.TrustedFromState} confirmed by the bucket's sync state, {result.Headed} read with HEAD.");
+        return new Baseline(result.Entries, state?.Deploys ?? 0, stateSha, Listed: true);
+    }
+
+    /// <summary>Writes the bucket's copy of the state when it differs from the one there; returns its hash.</summary>
+    private async Task<string?> WriteRemoteStateAsync(SyncSnapshot state, string prefix, string? current, List<Diagnostic> diagnostics)
+    {
+        var body = RemoteState.Serialize(state);
+        var sha = RemoteState.Hash(body);
+        if (sha == current)
+        {
+            return current;
+        }
+
+        try
+        {
+            // Not cancellable: a state that matches what was just done is worth the one extra request.
+            await store.WriteDocumentAsync(RemoteState.Key(prefix), body, "application/json", CancellationToken.None).ConfigureAwait(false);
+            return sha;
+        }
+        catch (SyncFailedException ex)
+        {
+            diagnostics.Add(Diagnostic.Error(DiagnosticCodes.RemoteStateFailed,
+                $"The objects were synced, but the sync state could not be written to {RemoteState.Key(prefix)}: {ex.Diagnostic.Message} A fresh clone will reconcile from a listing; run the sync again to write it."));
+            return null;
+        }
     }
 
     /// <summary>
     /// An unchanged file gets its current size, mtime and digests recorded, so the next run skips reading it again
-    /// (after a fresh clone every mtime is new while the content is not).
+    /// (after a fresh clone every mtime is new while the content is not). A key that reappeared leaves its grace
+    /// period; a key that just left the publish output starts one.
     /// </summary>
-    private static void RefreshUnchanged(Dictionary<string, SnapshotEntry> state, SyncPlan plan, IReadOnlyCollection<SyncAction> completed)
+    private static void RecordUnchangedAndRetained(Dictionary<string, SnapshotEntry> state, SyncPlan plan, DateTimeOffset now, int deploys)
     {
-        foreach (var action in plan.Actions.Where(a => a.Kind == SyncActionKind.Unchanged))
+        foreach (var action in plan.Actions)
         {
-            var file = action.Local!;
-            if (state.TryGetValue(action.Key, out var entry))
+            if (!state.TryGetValue(action.Key, out var entry))
             {
+                continue;
+            }
+
+            if (action.Kind == SyncActionKind.Unchanged)
+            {
+                var file = action.Local!;
                 state[action.Key] = entry with
                 {
                     LastWriteTicks = file.LastWriteTicks,
                     Md5 = file.Digest.Md5,
                     Sha256 = file.Digest.Sha256,
                     Headers = file.Headers,
+                    RemovedAt = null,
+                    RemovedAtDeploy = null,
                 };
+            }
+            else if (action.Kind == SyncActionKind.Retain && entry.RemovedAt is null)
+            {
+                state[action.Key] = entry with { RemovedAt = now, RemovedAtDeploy = deploys };
             }
         }
     }
@@ -122,9 +219,9 @@ public sealed class SyncEngine(IObjectStore store, ISyncLog log)
     private void LogPlan(SyncPlan plan, bool dryRun)
     {
         log.Important($"StaticOffload: {(dryRun ? "dry run, nothing is changed. " : "")}Plan for {store.Destination}:");
-        foreach (var action in plan.Changes)
+        foreach (var action in plan.Actions.Where(a => a.Kind != SyncActionKind.Unchanged))
         {
-            log.Important($"  {action.Phase,-10} {action}");
+            log.Important($"  {action.Phase,-15} {action}");
         }
     }
 

@@ -4,8 +4,15 @@ using StaticOffload.Storage.S3;
 namespace StaticOffload.Sync;
 
 /// <summary>A file to mirror as the task hands it over: its rules already applied.</summary>
+/// <param name="FullPath">The local file; empty for a redirect, whose object has no content.</param>
 /// <param name="RelativePath">The key below the prefix, forward slashes.</param>
-public sealed record SyncFile(string FullPath, string RelativePath, ObjectHeaders Headers, bool EntryFile);
+public sealed record SyncFile(string FullPath, string RelativePath, ObjectHeaders Headers, bool EntryFile)
+{
+    public bool IsRedirect => FullPath.Length == 0;
+
+    public static SyncFile Redirect(string relativePath, string location, ObjectHeaders headers) =>
+        new("", relativePath, headers with { RedirectLocation = location }, EntryFile: true);
+}
 
 /// <summary>Everything one sync needs, as plain values: the MSBuild task builds it, tests build it directly.</summary>
 public sealed record SyncRequest
@@ -23,4 +30,16 @@ public sealed record SyncRequest
     public bool DryRun { get; init; }
 
     public int Concurrency { get; init; } = 16;
+
+    /// <summary>Keep removed keys until they have been gone for more than this many deploys.</summary>
+    public int DeleteAfterDeploys { get; init; }
+
+    /// <summary>Keep removed keys until they have been gone for at least this long.</summary>
+    public TimeSpan DeleteAfterAge { get; init; }
+
+    /// <summary>Accept a publish output that shrank to under half of the previous deploy.</summary>
+    public bool AllowShrink { get; init; }
+
+    /// <summary>Keep a copy of the sync state in the bucket (under the prefix's ".staticoffload/").</summary>
+    public bool RemoteState { get; init; } = true;
 }

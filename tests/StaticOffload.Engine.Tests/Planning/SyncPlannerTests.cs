@@ -7,7 +7,8 @@ namespace StaticOffload.Tests.Planning;
 
 public class SyncPlannerTests
 {
-    private static readonly ObjectHeaders Css = new("text/css", "max-age=31536000, immutable");
+    private static readonly ObjectHeaders Css = new("text/css", "public, max-age=3600");
+    private static readonly ObjectHeaders Fingerprinted = new("text/css", "public, max-age=31536000, immutable");
 
     private static string Md5Of(string content) => content.PadRight(32, '0');
 
@@ -210,5 +211,63 @@ public class SyncPlannerTests
 
         Assert.Equal(SyncActionKind.Upload, Single(plan, "A.css").Kind);
         Assert.Equal(SyncActionKind.Delete, Single(plan, "a.css").Kind);
+    }
+
+    [Fact]
+    public void Immutable_assets_go_before_other_assets()
+    {
+        var plan = SyncPlanner.Plan([Local("site.css"), Local("app.3f2a1.css", headers: Fingerprinted), Local("index.html", entryFile: true)],
+            Remote(), true);
+
+        Assert.Equal([SyncPhase.ImmutableAssets, SyncPhase.Assets, SyncPhase.EntryFiles], plan.Phases.Select(p => p.Key));
+        Assert.Equal(SyncPhase.ImmutableAssets, Single(plan, "app.3f2a1.css").Phase);
+    }
+
+    public static TheoryData<int, int, int, bool> GraceByDeploys => new()
+    {
+        // afterDeploys, removedAtDeploy, currentDeploy, deleted
+        { 0, 5, 5, true },
+        { 2, 5, 5, false },
+        { 2, 5, 6, false },
+        { 2, 5, 7, false },
+        { 2, 5, 8, true },
+    };
+
+    [Theory]
+    [MemberData(nameof(GraceByDeploys))]
+    public void Removed_key_is_kept_for_the_given_number_of_further_deploys(int afterDeploys, int removedAtDeploy, int currentDeploy, bool deleted)
+    {
+        var now = new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
+        var previous = Entry() with { RemovedAt = removedAtDeploy == currentDeploy ? null : now, RemovedAtDeploy = removedAtDeploy == currentDeploy ? null : removedAtDeploy };
+
+        var plan = SyncPlanner.Plan([], Remote(("old.js", previous)), new DeletePolicy(true, afterDeploys, TimeSpan.Zero, currentDeploy, now));
+
+        var action = Assert.Single(plan.Actions);
+        Assert.Equal(deleted ? SyncActionKind.Delete : SyncActionKind.Retain, action.Kind);
+        Assert.Equal(deleted ? SyncReason.Removed : SyncReason.InGracePeriod, action.Reason);
+        Assert.Equal(deleted ? 1 : 0, plan.Changes.Count());
+    }
+
+    [Theory]
+    [InlineData(23, false)]
+    [InlineData(24, true)]
+    public void Removed_key_is_kept_until_the_given_age(int hoursAgo, bool deleted)
+    {
+        var now = new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
+        var previous = Entry() with { RemovedAt = now.AddHours(-hoursAgo), RemovedAtDeploy = 1 };
+
+        var plan = SyncPlanner.Plan([], Remote(("old.js", previous)), new DeletePolicy(true, 0, TimeSpan.FromHours(24), 9, now));
+
+        Assert.Equal(deleted ? SyncActionKind.Delete : SyncActionKind.Retain, Assert.Single(plan.Actions).Kind);
+    }
+
+    [Fact]
+    public void Key_that_reappears_during_its_grace_period_is_an_ordinary_local_file_again()
+    {
+        var previous = Entry(headers: Css) with { RemovedAt = DateTimeOffset.UnixEpoch, RemovedAtDeploy = 1 };
+
+        var plan = SyncPlanner.Plan([Local("a.css")], Remote(("a.css", previous)), new DeletePolicy(true, 5, TimeSpan.Zero, 2, DateTimeOffset.UnixEpoch));
+
+        Assert.Equal(SyncActionKind.Unchanged, Assert.Single(plan.Actions).Kind);
     }
 }

@@ -36,6 +36,19 @@ public sealed class EngineHarness : IDisposable
 
     public int MaxDeletes { get; set; } = 10_000;
 
+    public bool AllowShrink { get; set; }
+
+    public int DeleteAfterDeploys { get; set; }
+
+    public TimeSpan DeleteAfterAge { get; set; }
+
+    public bool ServerSideCopy { get; set; } = true;
+
+    public List<SyncFile> Redirects { get; } = [];
+
+    /// <summary>The clock the engine reads (grace periods); the real one unless a test moves it.</summary>
+    public MovableClock Clock { get; } = new();
+
     public List<string> Messages { get; } = [];
 
     public string Write(string relative, string content) => Write(relative, System.Text.Encoding.UTF8.GetBytes(content));
@@ -53,6 +66,7 @@ public sealed class EngineHarness : IDisposable
         Files = Directory.EnumerateFiles(Root, "*", SearchOption.AllDirectories)
             .Select(path => Path.GetRelativePath(Root, path).Replace('\\', '/'))
             .Select(relative => new SyncFile(Path.Combine(Root, relative), relative, Headers(relative), IsEntryFile(relative)))
+            .Concat(Redirects)
             .ToArray(),
         Destination = new S3Destination
         {
@@ -61,9 +75,13 @@ public sealed class EngineHarness : IDisposable
             ServiceUrl = _server.Endpoint,
             ForcePathStyle = true,
             ChunkedUploads = ChunkedUploads,
+            ServerSideCopy = ServerSideCopy,
         },
         SnapshotPath = SnapshotPath,
         MaxDeletes = MaxDeletes,
+        AllowShrink = AllowShrink,
+        DeleteAfterDeploys = DeleteAfterDeploys,
+        DeleteAfterAge = DeleteAfterAge,
         DryRun = dryRun,
     };
 
@@ -73,7 +91,7 @@ public sealed class EngineHarness : IDisposable
         Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", S3ServerFixture.AccessKey);
         Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", S3ServerFixture.SecretKey);
         using var client = S3ClientFactory.Create(request.Destination);
-        var engine = new SyncEngine(new S3ObjectStore(client, request.Destination), new ListLog(Messages));
+        var engine = new SyncEngine(new S3ObjectStore(client, request.Destination), new ListLog(Messages), Clock);
         return await engine.RunAsync(request, cancellationToken);
     }
 
@@ -93,6 +111,13 @@ public sealed class EngineHarness : IDisposable
                 Directory.Delete(dir, recursive: true);
             }
         }
+    }
+
+    public sealed class MovableClock : TimeProvider
+    {
+        public TimeSpan Offset { get; set; }
+
+        public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + Offset;
     }
 
     private sealed class ListLog(List<string> messages) : ISyncLog

@@ -10,6 +10,9 @@ public sealed record LoggedRequest(string Method, string Url, string? Bucket, st
 
     public bool IsUpload => Method == "PUT" && !IsCopy && Key is not null;
 
+    /// <summary>A request for the sync state object the product keeps below the prefix.</summary>
+    public bool IsState => Key is not null && (Key.StartsWith(".staticoffload/", StringComparison.Ordinal) || Key.Contains("/.staticoffload/", StringComparison.Ordinal));
+
     public bool IsDelete => (Method == "POST" && Url.Contains("?delete", StringComparison.Ordinal)) || Method == "DELETE";
 
     public string? Header(string name) => Headers.TryGetValue(name, out var v) ? v : null;
@@ -30,6 +33,9 @@ public sealed class RequestLog(IReadOnlyList<LoggedRequest> requests)
 
     /// <summary>Requests logged after the first <paramref name="count"/>: what one step of a test sent.</summary>
     public RequestLog Since(int count) => new(All.Skip(count).ToArray());
+
+    /// <summary>Without the requests for the sync state object: what was sent for the site's own objects.</summary>
+    public RequestLog WithoutState() => new(All.Where(r => !r.IsState).ToArray());
 
     public static RequestLog Read(string path, string bucket)
     {

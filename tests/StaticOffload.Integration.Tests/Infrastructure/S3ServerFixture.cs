@@ -69,7 +69,8 @@ public sealed class S3ServerFixture : IAsyncLifetime
 
     public RequestLog RequestsTo(string bucket) => RequestLog.Read(RequestLogPath, bucket);
 
-    public async Task<List<S3Object>> ListAsync(string bucket, string? prefix = null)
+    /// <summary>The bucket's objects, without the sync state object unless asked for.</summary>
+    public async Task<List<S3Object>> ListAsync(string bucket, string? prefix = null, bool includeState = false)
     {
         var all = new List<S3Object>();
         var request = new ListObjectsV2Request { BucketName = bucket, Prefix = prefix };
@@ -81,7 +82,7 @@ public sealed class S3ServerFixture : IAsyncLifetime
         }
         while (!string.IsNullOrEmpty(request.ContinuationToken));
 
-        return all;
+        return includeState ? all : all.Where(o => !o.Key.Split('/').Contains(".staticoffload")).ToList();
     }
 
     public async Task<(byte[] Body, GetObjectResponse Response)> GetAsync(string bucket, string key)

@@ -80,7 +80,8 @@ public sealed class WebAppPublishTests(S3ServerFixture server, PackageFeedFixtur
 
         Assert.Contains("— 2 uploaded", result.Output);
         Assert.Contains("1 metadata updated, 1 deleted, 8 unchanged", result.Output);
-        var sent = server.RequestsTo(bucket).Since(before).All;
+        var sentWithState = server.RequestsTo(bucket).Since(before);
+        var sent = sentWithState.WithoutState().All;
         Assert.Equal(["PUT site/css/site.css", "PUT site/index.html"],
             sent.Where(r => r.IsUpload).Select(r => $"{r.Method} {r.Key}").Order());
         var copy = Assert.Single(sent, r => r.IsCopy);
@@ -93,6 +94,7 @@ public sealed class WebAppPublishTests(S3ServerFixture server, PackageFeedFixtur
         var order = sent.Select(r => r.IsDelete ? "delete" : r.Key).ToList();
         Assert.True(order.IndexOf(Prefix + "css/site.css") < order.IndexOf(Prefix + "index.html"));
         Assert.Equal("delete", order[^1]);
+        Assert.True(sentWithState.All[^1] is { IsState: true, IsUpload: true }, "the sync state is written after the changes");
 
         var (_, response) = await server.GetAsync(bucket, Prefix + "docs/nested/a+b #1 100%.txt");
         Assert.True(Rules.ObjectHeaders.CacheControlEquivalent("public, max-age=3600", response.Headers.CacheControl));
@@ -121,6 +123,9 @@ public sealed class WebAppPublishTests(S3ServerFixture server, PackageFeedFixtur
         var sent = server.RequestsTo(bucket).Since(before);
         Assert.Empty(sent.Uploads);
         Assert.Empty(sent.Copies);
+        // The bucket's sync state vouches for every object: no HEAD per object.
+        Assert.DoesNotContain(sent.All, r => r.Method == "HEAD");
+        Assert.Single(sent.All, r => r is { Method: "GET", IsState: true });
         Assert.True(File.Exists(project.SnapshotFile));
 
         var afterFresh = server.RequestsTo(bucket).Count;

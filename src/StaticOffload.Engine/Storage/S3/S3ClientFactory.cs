@@ -43,7 +43,7 @@ public static class S3ClientFactory
         {
             config.ServiceURL = destination.ServiceUrl;
             // Signing needs a region even for S3-compatible stores; most accept us-east-1 when they have none.
-            config.AuthenticationRegion = region?.SystemName ?? "us-east-1";
+            config.AuthenticationRegion = region?.SystemName ?? destination.SigningRegion ?? "us-east-1";
         }
         else if (region is not null)
         {

@@ -23,6 +23,12 @@ public sealed record S3Destination
     /// </summary>
     public bool ChunkedUploads { get; init; } = true;
 
+    /// <summary>False for stores without CopyObject-onto-itself: header changes are then applied by re-uploading.</summary>
+    public bool ServerSideCopy { get; init; } = true;
+
+    /// <summary>Region to sign with when none is configured (e.g. "auto" for R2).</summary>
+    public string? SigningRegion { get; init; }
+
     public int MaxConnections { get; init; } = 16;
 
     public string Describe() =>

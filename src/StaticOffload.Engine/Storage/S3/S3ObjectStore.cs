@@ -32,7 +32,8 @@ public sealed class S3ObjectStore(IAmazonS3 client, S3Destination destination) :
             var response = await Call(() => client.ListObjectsV2Async(request, cancellationToken), prefix).ConfigureAwait(false);
             foreach (var o in response.S3Objects ?? [])
             {
-                objects.Add(new RemoteObject(o.Key, o.Size ?? 0, o.ETag ?? ""));
+                objects.Add(new RemoteObject(o.Key, o.Size ?? 0, o.ETag ?? "",
+                    o.LastModified is { } modified ? new DateTimeOffset(modified.ToUniversalTime(), TimeSpan.Zero) : null));
             }
 
             request.ContinuationToken = response.NextContinuationToken;
@@ -57,7 +58,8 @@ public sealed class S3ObjectStore(IAmazonS3 client, S3Destination destination) :
                 response.Headers.ContentType ?? ContentTypeMap.Fallback,
                 Blank(response.Headers.CacheControl),
                 Blank(response.Headers.ContentEncoding),
-                Blank(response.StorageClass?.Value));
+                Blank(response.StorageClass?.Value),
+                RedirectLocation: Blank(response.WebsiteRedirectLocation));
         }
         catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound && ex.ErrorCode is not "NoSuchBucket")
         {
@@ -81,11 +83,21 @@ public sealed class S3ObjectStore(IAmazonS3 client, S3Destination destination) :
         {
             BucketName = destination.Bucket,
             Key = key,
-            FilePath = path,
             ContentType = headers.ContentType,
             UseChunkEncoding = destination.ChunkedUploads,
             AutoCloseStream = true,
+            WebsiteRedirectLocation = headers.RedirectLocation,
         };
+        if (path.Length == 0)
+        {
+            // A redirect: an empty object whose only content is its x-amz-website-redirect-location header.
+            request.InputStream = new MemoryStream([], writable: false);
+        }
+        else
+        {
+            request.FilePath = path;
+        }
+
         ApplyHeaders(request.Headers, request.Metadata, headers, sha256);
         request.StorageClass = StorageClass(headers);
         request.CannedACL = Acl(headers);
@@ -113,6 +125,7 @@ public sealed class S3ObjectStore(IAmazonS3 client, S3Destination destination) :
             ContentType = headers.ContentType,
             StorageClass = StorageClass(headers),
             CannedACL = Acl(headers),
+            WebsiteRedirectLocation = headers.RedirectLocation,
         };
         ApplyHeaders(initiate.Headers, initiate.Metadata, headers, sha256);
         var upload = await Call(() => client.InitiateMultipartUploadAsync(initiate, cancellationToken), key).ConfigureAwait(false);
@@ -184,6 +197,7 @@ public sealed class S3ObjectStore(IAmazonS3 client, S3Destination destination) :
             ContentType = headers.ContentType,
             StorageClass = StorageClass(headers),
             CannedACL = Acl(headers),
+            WebsiteRedirectLocation = headers.RedirectLocation,
         };
         ApplyHeaders(request.Headers, request.Metadata, headers, sha256);
         var response = await Call(() => client.CopyObjectAsync(request, cancellationToken), key).ConfigureAwait(false);
@@ -207,6 +221,41 @@ public sealed class S3ObjectStore(IAmazonS3 client, S3Destination destination) :
         }
 
         return failures;
+    }
+
+    public async Task<StoredDocument?> ReadDocumentAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await client.GetObjectAsync(
+                new GetObjectRequest { BucketName = destination.Bucket, Key = key }, cancellationToken).ConfigureAwait(false);
+            using var memory = new MemoryStream();
+            await response.ResponseStream.CopyToAsync(memory, cancellationToken).ConfigureAwait(false);
+            DateTimeOffset? modified = response.LastModified is { } m ? new DateTimeOffset(m.ToUniversalTime(), TimeSpan.Zero) : null;
+            return new StoredDocument(memory.ToArray(), modified);
+        }
+        catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound && ex.ErrorCode is not "NoSuchBucket")
+        {
+            return null;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not SyncFailedException)
+        {
+            throw S3Errors.ToFailure(ex, Destination, key);
+        }
+    }
+
+    public async Task WriteDocumentAsync(string key, byte[] body, string contentType, CancellationToken cancellationToken)
+    {
+        var request = new PutObjectRequest
+        {
+            BucketName = destination.Bucket,
+            Key = key,
+            InputStream = new MemoryStream(body, writable: false),
+            ContentType = contentType,
+            UseChunkEncoding = destination.ChunkedUploads,
+        };
+        request.Headers.CacheControl = "no-store";
+        await Call(() => client.PutObjectAsync(request, cancellationToken), key).ConfigureAwait(false);
     }
 
     public void Dispose() => client.Dispose();

@@ -1,0 +1,73 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace StaticOffload.Snapshot;
+
+/// <summary>
+/// A copy of the snapshot kept in the bucket itself, below the prefix at <see cref="Folder"/>, so a fresh CI agent
+/// (no obj/, every mtime new) knows the headers and content hashes of what is there without a HEAD per object.
+/// It holds only what is true of the bucket: local file times stay in the local snapshot.
+/// </summary>
+public static class RemoteState
+{
+    /// <summary>Reserved folder below the prefix. Never synced, never deleted, never public.</summary>
+    public const string Folder = ".staticoffload/";
+
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingDefault,
+    };
+
+    public static string Key(string prefix) => prefix + Folder + "state.json";
+
+    public static bool IsReserved(string prefix, string key) =>
+        key.StartsWith(prefix + Folder, StringComparison.Ordinal);
+
+    /// <summary>Serialized deterministically (keys in ordinal order), so an unchanged state has an unchanged hash.</summary>
+    public static byte[] Serialize(SyncSnapshot snapshot)
+    {
+        var entries = new SortedDictionary<string, SnapshotEntry>(StringComparer.Ordinal);
+        foreach (var (key, entry) in snapshot.Entries)
+        {
+            entries[key] = entry with { LastWriteTicks = 0 };
+        }
+
+        var state = new StateDocument(SyncSnapshot.CurrentVersion, snapshot.Destination, snapshot.Deploys, entries);
+        return JsonSerializer.SerializeToUtf8Bytes(state, JsonOptions);
+    }
+
+    /// <summary>The state, or null when it is unreadable or of another format version (then it is not trusted).</summary>
+    public static SyncSnapshot? Deserialize(byte[] body)
+    {
+        try
+        {
+            var state = JsonSerializer.Deserialize<StateDocument>(body, JsonOptions);
+            if (state is null || state.Version != SyncSnapshot.CurrentVersion || state.Entries is null
+                || state.Entries.Values.Any(e => e is null))
+            {
+                return null;
+            }
+
+            return new SyncSnapshot
+            {
+                Destination = state.Destination ?? "",
+                Deploys = state.Deploys,
+                Entries = new Dictionary<string, SnapshotEntry>(state.Entries, StringComparer.Ordinal),
+            };
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    public static string Hash(byte[] body) => Convert.ToHexStringLower(SHA256.HashData(body));
+
+    private sealed record StateDocument(
+        int Version,
+        string? Destination,
+        int Deploys,
+        SortedDictionary<string, SnapshotEntry>? Entries);
+}
