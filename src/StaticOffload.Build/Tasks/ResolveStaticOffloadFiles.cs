@@ -35,12 +35,22 @@ public sealed class ResolveStaticOffloadFiles : Microsoft.Build.Utilities.Task
 
     public string? CompressedAssets { get; set; }
 
+    /// <summary>The publish output's *.staticwebassets.endpoints.json, when the project has one.</summary>
+    public ITaskItem[] EndpointsManifests { get; set; } = [];
+
+    /// <summary>Take Cache-Control and Content-Type from the endpoints manifest (over the default rules).</summary>
+    public bool HeadersFromEndpoints { get; set; } = true;
+
+    /// <summary>The folder of the publish output that the manifest's asset paths are relative to.</summary>
+    public string WebRoot { get; set; } = "wwwroot";
+
     [Output]
     public ITaskItem[] Files { get; private set; } = [];
 
     public override bool Execute()
     {
         var rules = new List<SyncRule>();
+        var frameworkHeaders = HeadersFromEndpoints ? ReadFrameworkHeaders() : null;
         foreach (var item in DefaultRules.Concat(Rules))
         {
             SyncRule rule;
@@ -78,7 +88,7 @@ public sealed class ResolveStaticOffloadFiles : Microsoft.Build.Utilities.Task
             .Where(m => m.Metadata("Pattern") is not null)
             .Select(m => new ContentTypeMapping(m.ItemSpec, Glob.Parse(m.Metadata("Pattern")!),
                 int.TryParse(m.Metadata("Priority"), out var p) ? p : 0));
-        var matcher = new RuleMatcher(rules, new ContentTypeMap(mappings));
+        var matcher = new RuleMatcher(rules, new ContentTypeMap(mappings), DefaultRules.Length, frameworkHeaders);
         var publishDir = Path.GetFullPath(PublishDir);
         var published = PublishItems
             .Where(i => i.Metadata("RelativePath") is not null)
@@ -97,6 +107,57 @@ public sealed class ResolveStaticOffloadFiles : Microsoft.Build.Utilities.Task
         Log.LogMessage(MessageImportance.Low,
             $"StaticOffload: {Files.Length} files to sync from '{SourceFolder}'; {selection.Excluded + extra.Excluded} excluded by rules, {selection.CompressedSkipped} precompressed siblings skipped.");
         return true;
+    }
+
+    /// <summary>
+    /// The manifest names assets relative to the web root; the rules see paths relative to the synced folder, which
+    /// may be a subfolder of it.
+    /// </summary>
+    private Dictionary<string, Endpoints.EndpointHeaders>? ReadFrameworkHeaders()
+    {
+        if (EndpointsManifests.Length == 0)
+        {
+            return null;
+        }
+
+        var manifest = EndpointsManifests[0].GetMetadata("FullPath");
+        Endpoints.EndpointsManifest parsed;
+        try
+        {
+            parsed = Endpoints.EndpointsManifest.Load(manifest);
+        }
+        catch (Exception ex) when (ex is FormatException or IOException)
+        {
+            Log.LogWarning(null, DiagnosticCodes.EndpointsManifestUnreadable, null, manifest, 0, 0, 0, 0,
+                $"The static web assets endpoints manifest could not be read ({ex.Message}); headers come from the rules alone. Set StaticOffloadEndpointHeaders=false to silence this.");
+            return null;
+        }
+
+        var webRoot = Normalize(WebRoot);
+        var source = Normalize(SourceFolder);
+        if (source.Length > 0 && !source.StartsWith(webRoot, StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        var below = source.Length > webRoot.Length ? source[webRoot.Length..] : "";
+        var result = new Dictionary<string, Endpoints.EndpointHeaders>(StringComparer.Ordinal);
+        foreach (var (asset, headers) in parsed.HeadersByAssetPath())
+        {
+            if (asset.StartsWith(below, StringComparison.Ordinal))
+            {
+                result[asset[below.Length..]] = headers;
+            }
+        }
+
+        Log.LogMessage(MessageImportance.Low, $"StaticOffload: headers for {result.Count} assets from {manifest}.");
+        return result;
+
+        static string Normalize(string? folder)
+        {
+            var f = (folder ?? "").Replace('\\', '/').Trim().Trim('/');
+            return f.Length == 0 ? "" : f + "/";
+        }
     }
 
     private static SyncRule ToRule(ITaskItem item) => new(

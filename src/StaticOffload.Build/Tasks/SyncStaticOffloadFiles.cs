@@ -161,7 +161,7 @@ public sealed class SyncStaticOffloadFiles : Microsoft.Build.Utilities.Task, ICa
         ProviderPreset preset = ProviderPreset.Aws;
         try
         {
-            preset = ProviderPreset.Resolve(Provider);
+            preset = ProviderPreset.Resolve(Provider, Blank(ServiceUrl));
         }
         catch (SyncFailedException ex)
         {
@@ -206,6 +206,8 @@ public sealed class SyncStaticOffloadFiles : Microsoft.Build.Utilities.Task, ICa
                 ChunkedUploads = chunkedUploads,
                 ServerSideCopy = serverSideCopy,
                 SigningRegion = preset.SigningRegion,
+                SupportsAcl = preset.SupportsAcl,
+                SupportsRedirects = preset.SupportsRedirects,
                 MaxConnections = concurrency,
             },
             SnapshotPath = Path.GetFullPath(SnapshotFile),

@@ -33,4 +33,6 @@ public static class DiagnosticCodes
     public const string SnapshotUnreadable = "SO2001";
     public const string SnapshotForOtherDestination = "SO2002";
     public const string NothingToSync = "SO2003";
+    public const string UnsupportedByProvider = "SO2004";
+    public const string EndpointsManifestUnreadable = "SO2005";
 }

@@ -12,9 +12,19 @@ public sealed record ResolvedAttributes(
 /// <summary>
 /// Applies <see cref="SyncRule"/>s to a file. Rules combine header by header: the last matching rule that sets a
 /// header wins, so a user's rule (which comes after the package's defaults) overrides only what it names.
+/// Headers the framework itself would serve (from the endpoints manifest) sit between the two: they replace the
+/// package's defaults, and a user's rule still wins over them.
 /// </summary>
-public sealed class RuleMatcher(IReadOnlyList<SyncRule> rules, ContentTypeMap contentTypes)
+/// <param name="defaultRuleCount">How many of <paramref name="rules"/>, from the start, are the package's defaults.</param>
+/// <param name="frameworkHeaders">Per relative path, the Cache-Control and Content-Type ASP.NET Core would serve.</param>
+public sealed class RuleMatcher(
+    IReadOnlyList<SyncRule> rules,
+    ContentTypeMap contentTypes,
+    int defaultRuleCount = 0,
+    IReadOnlyDictionary<string, Endpoints.EndpointHeaders>? frameworkHeaders = null)
 {
+    public const string FrameworkRuleName = "Endpoints";
+
     public IReadOnlyList<SyncRule> Rules { get; } = rules;
 
     public ResolvedAttributes Resolve(string relativePath)
@@ -22,8 +32,21 @@ public sealed class RuleMatcher(IReadOnlyList<SyncRule> rules, ContentTypeMap co
         string? cacheControl = null, contentType = null, contentEncoding = null, storageClass = null, acl = null;
         bool? exclude = null, entry = null;
         var matched = new List<string>();
-        foreach (var rule in Rules)
+        for (var i = 0; i <= Rules.Count; i++)
         {
+            if (i == defaultRuleCount && frameworkHeaders is not null && frameworkHeaders.TryGetValue(relativePath, out var framework))
+            {
+                matched.Add(FrameworkRuleName);
+                cacheControl = Blank(framework.CacheControl) ?? cacheControl;
+                contentType = Blank(framework.ContentType) ?? contentType;
+            }
+
+            if (i == Rules.Count)
+            {
+                break;
+            }
+
+            var rule = Rules[i];
             if (!rule.Matches(relativePath))
             {
                 continue;

@@ -32,6 +32,7 @@ public sealed class SyncEngine(IObjectStore store, ISyncLog log, TimeProvider? c
             return Fail();
         }
 
+        request = DropUnsupportedHeaders(request, diagnostics);
         var prefix = request.Destination.Prefix;
         var snapshotStore = new SnapshotStore(request.SnapshotPath);
         var snapshot = snapshotStore.Load(store.Destination, out var snapshotWarning);
@@ -131,6 +132,41 @@ public sealed class SyncEngine(IObjectStore store, ISyncLog log, TimeProvider? c
             Elapsed = stopwatch.Elapsed,
             UsedListing = baseline.Listed,
         });
+    }
+
+    /// <summary>
+    /// A store without ACLs or website redirects rejects the whole request when they are sent; the sync goes on
+    /// without them and says so once.
+    /// </summary>
+    private static SyncRequest DropUnsupportedHeaders(SyncRequest request, List<Diagnostic> diagnostics)
+    {
+        var destination = request.Destination;
+        var dropAcl = !destination.SupportsAcl && request.Files.Any(f => f.Headers.Acl is not null);
+        var dropRedirect = !destination.SupportsRedirects && request.Files.Any(f => f.Headers.RedirectLocation is not null);
+        if (dropAcl)
+        {
+            diagnostics.Add(Diagnostic.Warning(DiagnosticCodes.UnsupportedByProvider,
+                "The store (StaticOffloadProvider) does not support object ACLs; the Acl metadata is not sent. Grant access with a bucket policy instead."));
+        }
+
+        if (dropRedirect)
+        {
+            diagnostics.Add(Diagnostic.Warning(DiagnosticCodes.UnsupportedByProvider,
+                "The store (StaticOffloadProvider) does not support website redirect objects; StaticOffloadRedirect items are skipped. Use the store's own redirect rules."));
+        }
+
+        if (!dropAcl && !dropRedirect)
+        {
+            return request;
+        }
+
+        return request with
+        {
+            Files = request.Files
+                .Where(f => !(dropRedirect && f.IsRedirect))
+                .Select(f => dropAcl ? f with { Headers = f.Headers with { Acl = null } } : f)
+                .ToArray(),
+        };
     }
 
     private sealed record Baseline(Dictionary<string, SnapshotEntry> Entries, int Deploys, string? RemoteStateSha256, bool Listed);

@@ -221,4 +221,24 @@ public class RuleMatcherTests
     [MemberData(nameof(ValidRules))]
     public void Validate_accepts_a_valid_rule(SyncRule rule) =>
         Assert.Empty(RuleMatcher.Validate(rule));
+
+    [Fact]
+    public void Framework_headers_replace_the_package_defaults_and_a_user_rule_still_wins()
+    {
+        var defaults = new SyncRule("Assets", Glob.ParseList("*.css"), CacheControl: "public, max-age=31536000");
+        var user = new SyncRule("Mine", Glob.ParseList("print.css"), CacheControl: "no-store");
+        var framework = new Dictionary<string, StaticOffload.Endpoints.EndpointHeaders>
+        {
+            ["site.css"] = new("no-cache", "text/css", false),
+            ["print.css"] = new("no-cache", "text/css", false),
+            ["app.abc123.css"] = new("max-age=31536000, immutable", "text/css", true),
+        };
+        var matcher = new RuleMatcher([defaults, user], new ContentTypeMap(), defaultRuleCount: 1, framework);
+
+        Assert.Equal("no-cache", matcher.Resolve("site.css").Headers.CacheControl);
+        Assert.Equal("max-age=31536000, immutable", matcher.Resolve("app.abc123.css").Headers.CacheControl);
+        Assert.Equal("no-store", matcher.Resolve("print.css").Headers.CacheControl);
+        Assert.Equal("public, max-age=31536000", matcher.Resolve("other.css").Headers.CacheControl);
+        Assert.Equal(["Assets", "Endpoints", "Mine"], matcher.Resolve("print.css").MatchedRules);
+    }
 }

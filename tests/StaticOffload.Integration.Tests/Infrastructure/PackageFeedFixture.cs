@@ -6,24 +6,41 @@ namespace StaticOffload.Tests.Infrastructure;
 /// </summary>
 public sealed class PackageFeedFixture : IAsyncLifetime
 {
-    public string FeedFolder { get; } = Path.Combine(Path.GetTempPath(), $"staticoffload-feed-{Guid.NewGuid():N}");
+    // One pack per test process, shared by every collection that asks for the feed.
+    private static readonly string SharedFolder = Path.Combine(Path.GetTempPath(), $"staticoffload-feed-{Guid.NewGuid():N}");
+    private static readonly string SharedVersion = $"0.1.0-test.{DateTime.UtcNow:yyyyMMddHHmmss}.{Environment.ProcessId}";
+    private static readonly Lazy<Task> Pack = new(PackAsync);
+    private static int _users;
 
-    public string Version { get; } = $"0.1.0-test.{DateTime.UtcNow:yyyyMMddHHmmss}.{Environment.ProcessId}";
+    public string FeedFolder => SharedFolder;
+
+    public string Version => SharedVersion;
 
     public async Task InitializeAsync()
     {
-        Directory.CreateDirectory(FeedFolder);
-        await DotNet.RunAsync(RepoPaths.Root,
+        Interlocked.Increment(ref _users);
+        await Pack.Value;
+    }
+
+    private static async Task PackAsync()
+    {
+        Directory.CreateDirectory(SharedFolder);
+        (await DotNet.RunAsync(RepoPaths.Root,
         [
             "pack", Path.Combine("src", "StaticOffload.Build", "StaticOffload.Build.csproj"),
-            "-c", "Release", "-o", FeedFolder, $"-p:Version={Version}", "-nodeReuse:false",
-        ]).ContinueWith(t => t.Result.EnsureSuccess());
+            "-c", "Release", "-o", SharedFolder, $"-p:Version={SharedVersion}", "-nodeReuse:false",
+        ])).EnsureSuccess();
     }
 
     public string PackagePath => Path.Combine(FeedFolder, $"StaticOffload.Build.{Version}.nupkg");
 
     public Task DisposeAsync()
     {
+        if (Interlocked.Decrement(ref _users) > 0)
+        {
+            return Task.CompletedTask;
+        }
+
         try
         {
             Directory.Delete(FeedFolder, recursive: true);
@@ -41,4 +58,11 @@ public sealed class PackageFeedFixture : IAsyncLifetime
 public sealed class SyncCollection : ICollectionFixture<S3ServerFixture>, ICollectionFixture<PackageFeedFixture>
 {
     public const string Name = "S3 server and package";
+}
+
+/// <summary>s3rver and the package, for the Compatible provider preset.</summary>
+[CollectionDefinition(Name)]
+public sealed class S3rverCollection : ICollectionFixture<S3rverFixture>, ICollectionFixture<PackageFeedFixture>
+{
+    public const string Name = "s3rver and package";
 }

@@ -6,14 +6,31 @@ using Amazon.S3.Model;
 namespace StaticOffload.Tests.Infrastructure;
 
 /// <summary>
-/// Starts the local S3-compatible server (fauxqs, tests/s3-server) on 127.0.0.1 once for the test run. The server
-/// logs every request it receives, so tests assert on what was actually sent, not on what our code says it sent.
+/// The local S3-compatible server (fauxqs, tests/s3-server/server.mjs) on 127.0.0.1, once for the test run: the
+/// faithful one, used with the SDK's default settings.
 /// </summary>
-public sealed class S3ServerFixture : IAsyncLifetime
+public sealed class S3ServerFixture() : LocalS3Server("server.mjs", AccessKey, SecretKey)
 {
     public const string AccessKey = "test-access-key";
     public const string SecretKey = "test-secret-key";
+}
 
+/// <summary>
+/// s3rver 3.7.1 (tests/s3-server/s3rver.mjs): an old S3-compatible store that corrupts streaming uploads and cannot
+/// copy an object onto itself. The "Compatible" provider preset must work against it. It only accepts its own
+/// built-in access key.
+/// </summary>
+public sealed class S3rverFixture() : LocalS3Server("s3rver.mjs", "S3RVER", "S3RVER")
+{
+    public override IReadOnlyList<string> PublishProperties => ["StaticOffloadProvider=Compatible"];
+}
+
+/// <summary>
+/// Starts a local S3-compatible server from tests/s3-server on 127.0.0.1. The server logs every request it
+/// receives, so tests assert on what was actually sent, not on what our code says it sent.
+/// </summary>
+public abstract class LocalS3Server(string script, string accessKey, string secretKey) : IAsyncLifetime
+{
     private Process? _process;
     private int _bucketCounter;
 
@@ -40,7 +57,7 @@ public sealed class S3ServerFixture : IAsyncLifetime
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { "server.mjs", "--port", "0", "--log", RequestLogPath, "--exit-on-stdin-close" })
+        foreach (var arg in new[] { script, "--port", "0", "--log", RequestLogPath, "--exit-on-stdin-close" })
         {
             start.ArgumentList.Add(arg);
         }
@@ -51,7 +68,7 @@ public sealed class S3ServerFixture : IAsyncLifetime
         var line = await _process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
         using var doc = JsonDocument.Parse(line ?? throw new InvalidOperationException("The S3 server exited at start."));
         Endpoint = doc.RootElement.GetProperty("endpoint").GetString()!;
-        Client = new AmazonS3Client(AccessKey, SecretKey, new AmazonS3Config
+        Client = new AmazonS3Client(accessKey, secretKey, new AmazonS3Config
         {
             ServiceURL = Endpoint,
             ForcePathStyle = true,
@@ -66,6 +83,24 @@ public sealed class S3ServerFixture : IAsyncLifetime
         await Client.PutBucketAsync(new PutBucketRequest { BucketName = name });
         return name;
     }
+
+    /// <summary>Properties every publish against this server adds (e.g. the provider preset it needs).</summary>
+    public virtual IReadOnlyList<string> PublishProperties => [];
+
+    /// <summary>Credentials for this server, as a CI job would export them.</summary>
+    public IReadOnlyDictionary<string, string?> Credentials() => new Dictionary<string, string?>
+    {
+        ["AWS_ACCESS_KEY_ID"] = accessKey,
+        ["AWS_SECRET_ACCESS_KEY"] = secretKey,
+        ["AWS_REGION"] = "us-east-1",
+        // Nothing from the developer's own AWS setup may leak into a test.
+        ["AWS_PROFILE"] = null,
+        ["AWS_CONFIG_FILE"] = "/nonexistent/aws-config",
+        ["AWS_SHARED_CREDENTIALS_FILE"] = "/nonexistent/aws-credentials",
+        ["AWS_EC2_METADATA_DISABLED"] = "true",
+    };
+
+    public string SecretKeyValue => secretKey;
 
     public RequestLog RequestsTo(string bucket) => RequestLog.Read(RequestLogPath, bucket);
 

@@ -7,9 +7,9 @@ namespace StaticOffload.Tests.Infrastructure;
 public sealed class SampleProject : IDisposable
 {
     private readonly PackageFeedFixture _feed;
-    private readonly S3ServerFixture _server;
+    private readonly LocalS3Server _server;
 
-    private SampleProject(string directory, string projectFile, PackageFeedFixture feed, S3ServerFixture server)
+    private SampleProject(string directory, string projectFile, PackageFeedFixture feed, LocalS3Server server)
     {
         Directory = directory;
         ProjectFile = projectFile;
@@ -25,7 +25,11 @@ public sealed class SampleProject : IDisposable
 
     public string SnapshotFile => Path.Combine(Directory, "obj", "Release", "net10.0", "staticoffload.snapshot.json");
 
-    public static SampleProject Copy(string sample, PackageFeedFixture feed, S3ServerFixture server)
+    /// <param name="registry">
+    /// Also restore from the machine's configured NuGet sources, for samples with dependencies of their own (Blazor);
+    /// otherwise the test feed is the only source, so nothing but this repo's package can be restored.
+    /// </param>
+    public static SampleProject Copy(string sample, PackageFeedFixture feed, LocalS3Server server, bool registry = false)
     {
         var source = Path.Combine(RepoPaths.Samples, sample);
         var target = Path.Combine(Path.GetTempPath(), $"staticoffload-{sample.ToLowerInvariant()}-{Guid.NewGuid():N}");
@@ -34,7 +38,7 @@ public sealed class SampleProject : IDisposable
             <?xml version="1.0" encoding="utf-8"?>
             <configuration>
               <packageSources>
-                <clear />
+                {(registry ? "" : "<clear />")}
                 <add key="test-feed" value="{feed.FeedFolder}" />
               </packageSources>
             </configuration>
@@ -56,21 +60,8 @@ public sealed class SampleProject : IDisposable
             new[] { "publish", ProjectFile, "-c", "Release", "-nodeReuse:false", "-p:UseSharedCompilation=false",
                     $"-p:StaticOffloadBucket={bucket}", $"-p:StaticOffloadServiceUrl={_server.Endpoint}",
                     "-p:StaticOffloadForcePathStyle=true" }
-                .Concat(properties.Select(p => "-p:" + p)),
-            Credentials());
-
-    /// <summary>Credentials for the local server, as a CI job would export them; the server does not check them.</summary>
-    public static IReadOnlyDictionary<string, string?> Credentials() => new Dictionary<string, string?>
-    {
-        ["AWS_ACCESS_KEY_ID"] = S3ServerFixture.AccessKey,
-        ["AWS_SECRET_ACCESS_KEY"] = S3ServerFixture.SecretKey,
-        ["AWS_REGION"] = "us-east-1",
-        // Nothing from the developer's own AWS setup may leak into a test.
-        ["AWS_PROFILE"] = null,
-        ["AWS_CONFIG_FILE"] = "/nonexistent/aws-config",
-        ["AWS_SHARED_CREDENTIALS_FILE"] = "/nonexistent/aws-credentials",
-        ["AWS_EC2_METADATA_DISABLED"] = "true",
-    };
+                .Concat(_server.PublishProperties.Concat(properties).Select(p => "-p:" + p)),
+            _server.Credentials());
 
     public void Dispose()
     {

@@ -12,7 +12,7 @@ public sealed class PublishConfigurationTests(S3ServerFixture server, PackageFee
         using var project = SampleProject.Copy("WebApp", feed, server);
 
         var result = (await DotNet.RunAsync(project.Directory, ["publish", project.ProjectFile, "-c", "Release", "-nodeReuse:false"],
-            SampleProject.Credentials())).EnsureSuccess();
+            server.Credentials())).EnsureSuccess();
 
         Assert.DoesNotContain("StaticOffload:", result.Output);
     }
@@ -112,7 +112,7 @@ public sealed class PublishConfigurationTests(S3ServerFixture server, PackageFee
             aws_secret_access_key = profile-secret-never-logged
             region = eu-west-1
             """);
-        var environment = new Dictionary<string, string?>(SampleProject.Credentials())
+        var environment = new Dictionary<string, string?>(server.Credentials())
         {
             ["AWS_ACCESS_KEY_ID"] = null,
             ["AWS_SECRET_ACCESS_KEY"] = null,
@@ -130,5 +130,25 @@ public sealed class PublishConfigurationTests(S3ServerFixture server, PackageFee
         Assert.Contains("12 uploaded", found.Output);
         Assert.DoesNotContain("profile-secret-never-logged", missing.Output + found.Output);
         Assert.DoesNotContain("AKIAPROFILEKEY000001", missing.Output + found.Output);
+    }
+
+    [Fact]
+    public async Task Without_endpoint_headers_the_package_default_rules_apply()
+    {
+        using var project = SampleProject.Copy("WebApp", feed, server);
+        var bucket = await server.CreateBucketAsync(nameof(Without_endpoint_headers_the_package_default_rules_apply));
+
+        (await project.PublishAsync(bucket, "StaticOffloadEndpointHeaders=false")).EnsureSuccess();
+
+        foreach (var (key, cacheControl) in new[]
+                 {
+                     ("site/css/site.css", "public, max-age=31536000"), ("site/images/photo 1.png", "public, max-age=31536000"),
+                     ("site/data/config.json", "public, max-age=86400"), ("site/favicon.ico", "public, max-age=86400"),
+                     ("site/index.html", "public, max-age=0, must-revalidate"), ("site/docs/nested/a+b #1 100%.txt", "public, max-age=604800"),
+                 })
+        {
+            var head = await server.Client.GetObjectMetadataAsync(bucket, key);
+            Assert.True(Rules.ObjectHeaders.CacheControlEquivalent(cacheControl, head.Headers.CacheControl), $"{key}: {head.Headers.CacheControl}");
+        }
     }
 }

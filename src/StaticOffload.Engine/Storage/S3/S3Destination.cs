@@ -26,6 +26,10 @@ public sealed record S3Destination
     /// <summary>False for stores without CopyObject-onto-itself: header changes are then applied by re-uploading.</summary>
     public bool ServerSideCopy { get; init; } = true;
 
+    public bool SupportsAcl { get; init; } = true;
+
+    public bool SupportsRedirects { get; init; } = true;
+
     /// <summary>Region to sign with when none is configured (e.g. "auto" for R2).</summary>
     public string? SigningRegion { get; init; }
 

@@ -216,8 +216,43 @@ public sealed class S3ObjectStore(IAmazonS3 client, S3Destination destination) :
                 Objects = batch.Select(k => new KeyVersion { Key = k }).ToList(),
                 Quiet = true,
             };
-            var response = await Call(() => client.DeleteObjectsAsync(request, cancellationToken), batch[0]).ConfigureAwait(false);
+            DeleteObjectsResponse response;
+            try
+            {
+                response = await client.DeleteObjectsAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+            catch (AmazonS3Exception ex) when (ex.StatusCode is HttpStatusCode.NotImplemented or HttpStatusCode.BadRequest
+                                                   && ex.ErrorCode is "NotImplemented" or "InvalidRequest" or "MissingContentMD5" or "BadDigest" or "InvalidArgument")
+            {
+                // Some stores refuse the batch call (or the CRC32 header the SDK always sends with it): one by one.
+                failures.AddRange(await DeleteOneByOneAsync(batch, cancellationToken).ConfigureAwait(false));
+                continue;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                throw S3Errors.ToFailure(ex, Destination, batch[0]);
+            }
+
             failures.AddRange((response.DeleteErrors ?? []).Select(e => new DeleteFailure(e.Key, e.Code, e.Message)));
+        }
+
+        return failures;
+    }
+
+    private async Task<IReadOnlyList<DeleteFailure>> DeleteOneByOneAsync(IEnumerable<string> keys, CancellationToken cancellationToken)
+    {
+        var failures = new List<DeleteFailure>();
+        foreach (var key in keys)
+        {
+            try
+            {
+                await client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = destination.Bucket, Key = key }, cancellationToken)
+                    .ConfigureAwait(false);
+            }
+            catch (AmazonS3Exception ex)
+            {
+                failures.Add(new DeleteFailure(key, ex.ErrorCode, ex.Message));
+            }
         }
 
         return failures;
