@@ -151,4 +151,51 @@ public sealed class PublishConfigurationTests(S3ServerFixture server, PackageFee
             Assert.True(Rules.ObjectHeaders.CacheControlEquivalent(cacheControl, head.Headers.CacheControl), $"{key}: {head.Headers.CacheControl}");
         }
     }
+
+    [Fact]
+    public async Task Redirect_items_and_invalidation_paths_flow_through_msbuild()
+    {
+        using var project = SampleProject.Copy("WebApp", feed, server);
+        var bucket = await server.CreateBucketAsync(nameof(Redirect_items_and_invalidation_paths_flow_through_msbuild));
+        var csproj = await File.ReadAllTextAsync(project.ProjectFile);
+        await File.WriteAllTextAsync(project.ProjectFile, csproj.Replace("</Project>", """
+              <ItemGroup>
+                <StaticOffloadRedirect Include="old/pricing.html" Location="/pricing/" />
+              </ItemGroup>
+              <Target Name="ShowInvalidations" AfterTargets="StaticOffloadSync">
+                <Message Importance="high" Text="invalidate: @(StaticOffloadInvalidationPath, ' ')" />
+              </Target>
+            </Project>
+            """));
+        (await project.PublishAsync(bucket)).EnsureSuccess();
+        var put = Assert.Single(server.RequestsTo(bucket).Uploads, r => r.Key == "site/old/pricing.html");
+        Assert.Equal("/pricing/", put.Header("x-amz-website-redirect-location"));
+
+        await File.AppendAllTextAsync(Path.Combine(project.WebRoot, "index.html"), "<!-- v2 -->");
+        await File.AppendAllTextAsync(Path.Combine(project.WebRoot, "docs", "nested", "über uns.html"), "<!-- v2 -->");
+        File.WriteAllText(Path.Combine(project.WebRoot, "new.txt"), "new");
+        var result = (await project.PublishAsync(bucket)).EnsureSuccess();
+
+        Assert.Contains("invalidate: /site/ /site/docs/nested/%C3%BCber%20uns.html /site/index.html", result.Output);
+    }
+
+    [Fact]
+    public async Task Sync_target_alone_after_an_earlier_publish_syncs_the_publish_folder_without_building()
+    {
+        using var project = SampleProject.Copy("WebApp", feed, server);
+        var bucket = await server.CreateBucketAsync(nameof(Sync_target_alone_after_an_earlier_publish_syncs_the_publish_folder_without_building));
+        (await DotNet.RunAsync(project.Directory, ["publish", project.ProjectFile, "-c", "Release", "-nodeReuse:false"], server.Credentials())).EnsureSuccess();
+
+        var result = (await DotNet.RunAsync(project.Directory,
+        [
+            "msbuild", project.ProjectFile, "-t:StaticOffloadSync", "-p:Configuration=Release", "-nodeReuse:false",
+            $"-p:StaticOffloadBucket={bucket}", $"-p:StaticOffloadServiceUrl={server.Endpoint}", "-p:StaticOffloadForcePathStyle=true",
+        ], server.Credentials())).EnsureSuccess();
+
+        Assert.Contains("— 12 uploaded", result.Output);
+        Assert.DoesNotContain("WebApp.dll", result.Output);
+        Assert.Equal(WebAppPublishScenarios.Expected.Count, (await server.ListAsync(bucket)).Count);
+        var (_, css) = await server.GetAsync(bucket, "site/css/site.css");
+        Assert.Equal("no-cache", css.Headers.CacheControl);
+    }
 }
