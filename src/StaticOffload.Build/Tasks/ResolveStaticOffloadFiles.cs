@@ -103,7 +103,13 @@ public sealed class ResolveStaticOffloadFiles : Microsoft.Build.Utilities.Task
             ExtraFiles.Select(i => new PublishedFile(i.GetMetadata("FullPath"), i.Metadata("RelativePath") ?? i.GetMetadata("Filename") + i.GetMetadata("Extension"))),
             null);
 
-        Files = selection.Files.Concat(extra.Files).Select(ToItem).ToArray();
+        var (kept, linkWarnings) = LinkGuard.Filter(selection.Files, Path.Combine(publishDir, SourceFolder ?? ""));
+        foreach (var warning in linkWarnings)
+        {
+            Log.LogWarning(null, warning.Code, null, warning.File, 0, 0, 0, 0, warning.Message);
+        }
+
+        Files = kept.Concat(extra.Files).Select(ToItem).ToArray();
         Log.LogMessage(MessageImportance.Low,
             $"StaticOffload: {Files.Length} files to sync from '{SourceFolder}'; {selection.Excluded + extra.Excluded} excluded by rules, {selection.CompressedSkipped} precompressed siblings skipped.");
         return true;
@@ -134,19 +140,29 @@ public sealed class ResolveStaticOffloadFiles : Microsoft.Build.Utilities.Task
         }
 
         var webRoot = Normalize(WebRoot);
-        var source = Normalize(SourceFolder);
-        if (source.Length > 0 && !source.StartsWith(webRoot, StringComparison.OrdinalIgnoreCase))
+        var source = Normalize(SourceFolder == "." ? "" : SourceFolder);
+        string below, above;
+        if (source.StartsWith(webRoot, StringComparison.OrdinalIgnoreCase))
+        {
+            // Synced folder inside the web root (wwwroot/public): the manifest's paths lose that part.
+            (below, above) = (source[webRoot.Length..], "");
+        }
+        else if (webRoot.StartsWith(source, StringComparison.OrdinalIgnoreCase))
+        {
+            // Synced folder above the web root (the whole publish output): the manifest's paths gain "wwwroot/".
+            (below, above) = ("", webRoot[source.Length..]);
+        }
+        else
         {
             return null;
         }
 
-        var below = source.Length > webRoot.Length ? source[webRoot.Length..] : "";
         var result = new Dictionary<string, Endpoints.EndpointHeaders>(StringComparer.Ordinal);
         foreach (var (asset, headers) in parsed.HeadersByAssetPath())
         {
             if (asset.StartsWith(below, StringComparison.Ordinal))
             {
-                result[asset[below.Length..]] = headers;
+                result[above + asset[below.Length..]] = headers;
             }
         }
 

@@ -57,6 +57,13 @@ public sealed class SyncStaticOffloadFiles : Microsoft.Build.Utilities.Task, ICa
 
     public string? InvalidationMaxPaths { get; set; }
 
+    public bool Verify { get; set; }
+
+    public bool AllowRootDelete { get; set; }
+
+    /// <summary>Where the JSON report of the run goes; empty for none.</summary>
+    public string? ReportFile { get; set; }
+
     public bool Delete { get; set; } = true;
 
     public string? MaxDeletes { get; set; }
@@ -219,6 +226,11 @@ public sealed class SyncStaticOffloadFiles : Microsoft.Build.Utilities.Task, ICa
             DeleteAfterAge = TimeSpan.FromHours(deleteAfterHours),
             AllowShrink = AllowShrink,
             RemoteState = RemoteState,
+            Verify = Verify,
+            AllowRootDelete = AllowRootDelete,
+            ReportPath = Blank(ReportFile) is { } report ? Path.GetFullPath(report) : null,
+            // GitHub Actions collects a job summary from this file; other CI systems ignore it.
+            MarkdownSummaryPath = Blank(Environment.GetEnvironmentVariable("GITHUB_STEP_SUMMARY")),
         };
     }
 

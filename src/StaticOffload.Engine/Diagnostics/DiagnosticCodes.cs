@@ -29,10 +29,13 @@ public static class DiagnosticCodes
     public const string RemoteStateFailed = "SO1021";
     public const string OutputShrank = "SO1022";
     public const string InvalidRedirect = "SO1023";
+    public const string SyncInProgress = "SO1024";
+    public const string RootDeleteNotAllowed = "SO1025";
 
     public const string SnapshotUnreadable = "SO2001";
     public const string SnapshotForOtherDestination = "SO2002";
     public const string NothingToSync = "SO2003";
     public const string UnsupportedByProvider = "SO2004";
     public const string EndpointsManifestUnreadable = "SO2005";
+    public const string LinkOutsideSource = "SO2006";
 }

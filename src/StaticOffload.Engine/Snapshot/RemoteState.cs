@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -20,22 +21,38 @@ public static class RemoteState
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingDefault,
     };
 
-    public static string Key(string prefix) => prefix + Folder + "state.json";
+    public static string Key(string prefix) => prefix + Folder + "state.json.gz";
 
     public static bool IsReserved(string prefix, string key) =>
         key.StartsWith(prefix + Folder, StringComparison.Ordinal);
 
-    /// <summary>Serialized deterministically (keys in ordinal order), so an unchanged state has an unchanged hash.</summary>
+    /// <summary>
+    /// Serialized deterministically (keys in ordinal order), so an unchanged state has an unchanged hash, and
+    /// gzipped: it is written on every deploy that changes something, and 100,000 keys of JSON would be 25 MB.
+    /// Only what a listing cannot tell is kept: the SHA-256 is on each object already (x-amz-meta-sha256), and the
+    /// MD5 only where the ETag is not the MD5 (multipart uploads).
+    /// </summary>
     public static byte[] Serialize(SyncSnapshot snapshot)
     {
         var entries = new SortedDictionary<string, SnapshotEntry>(StringComparer.Ordinal);
         foreach (var (key, entry) in snapshot.Entries)
         {
-            entries[key] = entry with { LastWriteTicks = 0 };
+            entries[key] = entry with
+            {
+                LastWriteTicks = 0,
+                Sha256 = null,
+                Md5 = entry.Md5 == entry.ETag ? null : entry.Md5,
+            };
         }
 
         var state = new StateDocument(SyncSnapshot.CurrentVersion, snapshot.Destination, snapshot.Deploys, entries);
-        return JsonSerializer.SerializeToUtf8Bytes(state, JsonOptions);
+        using var compressed = new MemoryStream();
+        using (var gzip = new GZipStream(compressed, CompressionLevel.Optimal, leaveOpen: true))
+        {
+            JsonSerializer.Serialize(gzip, state, JsonOptions);
+        }
+
+        return compressed.ToArray();
     }
 
     /// <summary>The state, or null when it is unreadable or of another format version (then it is not trusted).</summary>
@@ -43,7 +60,8 @@ public static class RemoteState
     {
         try
         {
-            var state = JsonSerializer.Deserialize<StateDocument>(body, JsonOptions);
+            using var gzip = new GZipStream(new MemoryStream(body), CompressionMode.Decompress);
+            var state = JsonSerializer.Deserialize<StateDocument>(gzip, JsonOptions);
             if (state is null || state.Version != SyncSnapshot.CurrentVersion || state.Entries is null
                 || state.Entries.Values.Any(e => e is null))
             {
@@ -57,7 +75,7 @@ public static class RemoteState
                 Entries = new Dictionary<string, SnapshotEntry>(state.Entries, StringComparer.Ordinal),
             };
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidDataException)
         {
             return null;
         }

@@ -17,12 +17,29 @@ public sealed class PlanExecutor(IObjectStore store, int concurrency, ISyncLog l
     private readonly ConcurrentQueue<SyncAction> _completed = new();
     private readonly ConcurrentQueue<Diagnostic> _errors = new();
     private long _bytesUploaded;
+    private long _bytesSent;
+    private int _done;
 
     public IReadOnlyCollection<SyncAction> Completed => _completed;
 
     public IReadOnlyCollection<Diagnostic> Errors => _errors;
 
     public long BytesUploaded => Interlocked.Read(ref _bytesUploaded);
+
+    /// <summary>Bytes on the wire so far, including files still uploading: for progress only.</summary>
+    public long BytesSent => Interlocked.Read(ref _bytesSent);
+
+    /// <summary>Actions finished so far, successful or not.</summary>
+    public int Done => Volatile.Read(ref _done);
+
+    /// <summary>A copy of <see cref="State"/> taken under its lock, for a checkpoint while actions still run.</summary>
+    public Dictionary<string, SnapshotEntry> StateSnapshot()
+    {
+        lock (State)
+        {
+            return new Dictionary<string, SnapshotEntry>(State, StringComparer.Ordinal);
+        }
+    }
 
     /// <summary>What the bucket holds as far as we know; starts as the baseline, updated as actions succeed.</summary>
     public required Dictionary<string, SnapshotEntry> State { get; init; }
@@ -68,6 +85,10 @@ public sealed class PlanExecutor(IObjectStore store, int concurrency, ISyncLog l
                         _errors.Enqueue(ex.Diagnostic);
                         await stopPhase.CancelAsync().ConfigureAwait(false);
                     }
+                    finally
+                    {
+                        Interlocked.Increment(ref _done);
+                    }
                 }).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && !_errors.IsEmpty)
@@ -84,8 +105,19 @@ public sealed class PlanExecutor(IObjectStore store, int concurrency, ISyncLog l
         string etag;
         if (upload)
         {
-            etag = await store.UploadAsync(action.Key, file.FullPath, file.Size, file.Headers, file.Digest.Sha256,
-                null, cancellationToken).ConfigureAwait(false);
+            var sent = new Progress(this);
+            try
+            {
+                etag = await store.UploadAsync(action.Key, file.FullPath, file.Size, file.Headers, file.Digest.Sha256,
+                    sent, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                // What a failed attempt had sent no longer counts toward progress.
+                Interlocked.Add(ref _bytesSent, -sent.Total);
+            }
+
+            Interlocked.Add(ref _bytesSent, file.Size);
             if (file.FullPath.Length > 0)
             {
                 EnsureUnchangedSince(file);
@@ -133,6 +165,7 @@ public sealed class PlanExecutor(IObjectStore store, int concurrency, ISyncLog l
                 }
 
                 _completed.Enqueue(action);
+                Interlocked.Increment(ref _done);
                 log.Detail($"  deleted   {action.Key}");
             }
         }
@@ -151,6 +184,18 @@ public sealed class PlanExecutor(IObjectStore store, int concurrency, ISyncLog l
             throw new SyncFailedException(Diagnostic.Error(DiagnosticCodes.FileChangedDuringUpload,
                 $"'{file.FullPath}' changed while it was being uploaded; it is not recorded as synced. Run the sync again once the build has finished writing it.",
                 file.FullPath));
+        }
+    }
+
+    /// <summary>Synchronous on purpose: Progress&lt;T&gt; would post to a thread pool and report late.</summary>
+    private sealed class Progress(PlanExecutor owner) : IProgress<long>
+    {
+        public long Total;
+
+        public void Report(long value)
+        {
+            Interlocked.Add(ref Total, value);
+            Interlocked.Add(ref owner._bytesSent, value);
         }
     }
 

@@ -21,8 +21,9 @@ public sealed class SyncEngine(IObjectStore store, ISyncLog log, TimeProvider? c
     public async Task<SyncResult> RunAsync(SyncRequest request, CancellationToken cancellationToken)
     {
         var stopwatch = Stopwatch.StartNew();
+        request = NormalizeKeys(request);
         var diagnostics = new List<Diagnostic>(RequestValidator.Validate(request));
-        SyncResult Fail(SyncPlan? plan = null, bool listed = false) => Finish(new SyncResult
+        SyncResult Fail(SyncPlan? plan = null, bool listed = false) => Finish(request, new SyncResult
         {
             Plan = plan ?? new SyncPlan([]), Diagnostics = diagnostics, Elapsed = stopwatch.Elapsed, UsedListing = listed,
         });
@@ -33,6 +34,27 @@ public sealed class SyncEngine(IObjectStore store, ISyncLog log, TimeProvider? c
         }
 
         request = DropUnsupportedHeaders(request, diagnostics);
+        SnapshotLock snapshotLock;
+        try
+        {
+            snapshotLock = await SnapshotLock.AcquireAsync(request.SnapshotPath, request.LockTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SyncFailedException ex)
+        {
+            diagnostics.Add(ex.Diagnostic);
+            return Fail();
+        }
+
+        using (snapshotLock)
+        {
+            return await RunLockedAsync(request, diagnostics, stopwatch, Fail, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<SyncResult> RunLockedAsync(SyncRequest request, List<Diagnostic> diagnostics, Stopwatch stopwatch,
+        Func<SyncPlan?, bool, SyncResult> fail, CancellationToken cancellationToken)
+    {
+        SyncResult Fail(SyncPlan? plan = null, bool listed = false) => fail(plan, listed);
         var prefix = request.Destination.Prefix;
         var snapshotStore = new SnapshotStore(request.SnapshotPath);
         var snapshot = snapshotStore.Load(store.Destination, out var snapshotWarning);
@@ -54,9 +76,14 @@ public sealed class SyncEngine(IObjectStore store, ISyncLog log, TimeProvider? c
         Baseline baseline;
         try
         {
-            baseline = snapshot is not null
+            baseline = snapshot is not null && !request.Verify
                 ? new Baseline(snapshot.Entries, snapshot.Deploys, snapshot.RemoteStateSha256, Listed: false)
                 : await ReadBucketAsync(request, local, cancellationToken).ConfigureAwait(false);
+            if (snapshot is not null && request.Verify)
+            {
+                // The bucket decides what is there; the local snapshot still knows how many deploys happened.
+                baseline = baseline with { Deploys = Math.Max(baseline.Deploys, snapshot.Deploys) };
+            }
         }
         catch (SyncFailedException ex)
         {
@@ -77,6 +104,23 @@ public sealed class SyncEngine(IObjectStore store, ISyncLog log, TimeProvider? c
             baseline.Deploys + 1, now);
         var plan = SyncPlanner.Plan(local, baseline.Entries, policy);
         var deletes = plan.Count(SyncActionKind.Delete);
+        if (local.Count == 0 && deletes > 0)
+        {
+            diagnostics.Add(Diagnostic.Error(DiagnosticCodes.SourceFolderMissing,
+                $"There is no file to sync (is StaticOffloadSourceFolder right, and did publish run?), and the sync would delete all {deletes} objects of {store.Destination}. Nothing was changed."));
+            return Fail(plan, baseline.Listed);
+        }
+
+        var unknownAtRoot = prefix.Length == 0
+            ? plan.Actions.Count(a => a.Kind == SyncActionKind.Delete && a.Previous is { Md5: null, Headers: null })
+            : 0;
+        if (unknownAtRoot > 0 && !request.AllowRootDelete)
+        {
+            diagnostics.Add(Diagnostic.Error(DiagnosticCodes.RootDeleteNotAllowed,
+                $"StaticOffloadPrefix is empty and the sync would delete {unknownAtRoot} objects at the root of the bucket that it has never uploaded. Nothing was changed. Sync into a prefix, set StaticOffloadDelete=false, or confirm with StaticOffloadAllowRootDelete=true that the whole bucket is this site's."));
+            return Fail(plan, baseline.Listed);
+        }
+
         if (deletes > request.MaxDeletes)
         {
             diagnostics.Add(Diagnostic.Error(DiagnosticCodes.TooManyDeletes,
@@ -88,7 +132,7 @@ public sealed class SyncEngine(IObjectStore store, ISyncLog log, TimeProvider? c
         if (request.DryRun)
         {
             LogPlan(plan, dryRun: true);
-            return Finish(new SyncResult
+            return Finish(request, new SyncResult
             {
                 Plan = plan, Diagnostics = diagnostics, Elapsed = stopwatch.Elapsed, UsedListing = baseline.Listed, DryRun = true,
             });
@@ -97,16 +141,20 @@ public sealed class SyncEngine(IObjectStore store, ISyncLog log, TimeProvider? c
         var executor = new PlanExecutor(store, request.Concurrency, log, request.Destination.ServerSideCopy) { State = new(baseline.Entries, StringComparer.Ordinal) };
         var remoteStateSha = baseline.RemoteStateSha256;
         var deploys = baseline.Deploys;
+        using var stopReporting = new CancellationTokenSource();
+        var reporting = ReportProgressAsync(executor, plan, snapshotStore, baseline, stopwatch, request.ProgressInterval, stopReporting.Token);
         try
         {
             await executor.ExecuteAsync(plan, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
+            await stopReporting.CancelAsync().ConfigureAwait(false);
+            await reporting.ConfigureAwait(false);
             // Runs on Ctrl+C too: what did happen is recorded, so the next run neither repeats nor misses it.
             var deployed = executor.Completed.Count > 0 || plan.Actions.Any(a => a.Kind == SyncActionKind.Retain && a.Previous?.RemovedAt is null);
             deploys += deployed ? 1 : 0;
-            RecordUnchangedAndRetained(executor.State, plan, now, deploys);
+            var refreshed = RecordUnchangedAndRetained(executor.State, plan, now, deploys);
             var state = new SyncSnapshot
             {
                 Destination = store.Destination,
@@ -119,11 +167,16 @@ public sealed class SyncEngine(IObjectStore store, ISyncLog log, TimeProvider? c
                 remoteStateSha = await WriteRemoteStateAsync(state, prefix, remoteStateSha, diagnostics).ConfigureAwait(false);
             }
 
-            snapshotStore.Save(state with { RemoteStateSha256 = remoteStateSha });
+            // A run that changed nothing, not even a file time, leaves the snapshot as it is: with 100,000 files,
+            // rewriting it would be most of a no-change publish.
+            if (deployed || refreshed || snapshot is null || request.Verify || remoteStateSha != baseline.RemoteStateSha256)
+            {
+                snapshotStore.Save(state with { RemoteStateSha256 = remoteStateSha });
+            }
         }
 
         diagnostics.AddRange(executor.Errors);
-        return Finish(new SyncResult
+        return Finish(request, new SyncResult
         {
             Plan = plan,
             Completed = executor.Completed.ToArray(),
@@ -207,7 +260,7 @@ public sealed class SyncEngine(IObjectStore store, ISyncLog log, TimeProvider? c
         try
         {
             // Not cancellable: a state that matches what was just done is worth the one extra request.
-            await store.WriteDocumentAsync(RemoteState.Key(prefix), body, "application/json", CancellationToken.None).ConfigureAwait(false);
+            await store.WriteDocumentAsync(RemoteState.Key(prefix), body, "application/gzip", CancellationToken.None).ConfigureAwait(false);
             return sha;
         }
         catch (SyncFailedException ex)
@@ -223,8 +276,10 @@ public sealed class SyncEngine(IObjectStore store, ISyncLog log, TimeProvider? c
     /// (after a fresh clone every mtime is new while the content is not). A key that reappeared leaves its grace
     /// period; a key that just left the publish output starts one.
     /// </summary>
-    private static void RecordUnchangedAndRetained(Dictionary<string, SnapshotEntry> state, SyncPlan plan, DateTimeOffset now, int deploys)
+    /// <returns>Whether any entry changed.</returns>
+    private static bool RecordUnchangedAndRetained(Dictionary<string, SnapshotEntry> state, SyncPlan plan, DateTimeOffset now, int deploys)
     {
+        var changed = false;
         foreach (var action in plan.Actions)
         {
             if (!state.TryGetValue(action.Key, out var entry))
@@ -235,7 +290,7 @@ public sealed class SyncEngine(IObjectStore store, ISyncLog log, TimeProvider? c
             if (action.Kind == SyncActionKind.Unchanged)
             {
                 var file = action.Local!;
-                state[action.Key] = entry with
+                var refreshed = entry with
                 {
                     LastWriteTicks = file.LastWriteTicks,
                     Md5 = file.Digest.Md5,
@@ -244,12 +299,20 @@ public sealed class SyncEngine(IObjectStore store, ISyncLog log, TimeProvider? c
                     RemovedAt = null,
                     RemovedAtDeploy = null,
                 };
+                if (refreshed != entry)
+                {
+                    state[action.Key] = refreshed;
+                    changed = true;
+                }
             }
             else if (action.Kind == SyncActionKind.Retain && entry.RemovedAt is null)
             {
                 state[action.Key] = entry with { RemovedAt = now, RemovedAtDeploy = deploys };
+                changed = true;
             }
         }
+
+        return changed;
     }
 
     private void LogPlan(SyncPlan plan, bool dryRun)
@@ -261,7 +324,7 @@ public sealed class SyncEngine(IObjectStore store, ISyncLog log, TimeProvider? c
         }
     }
 
-    private SyncResult Finish(SyncResult result)
+    private SyncResult Finish(SyncRequest request, SyncResult result)
     {
         foreach (var diagnostic in result.Diagnostics)
         {
@@ -269,6 +332,63 @@ public sealed class SyncEngine(IObjectStore store, ISyncLog log, TimeProvider? c
         }
 
         log.Important(SyncSummary.Format(store.Destination, result));
+        SyncReport.Write(request, store.Destination, result, log);
         return result;
+    }
+
+    /// <summary>
+    /// Keys are compared as UTF-8 bytes by S3, but the same name can reach the disk in two Unicode forms (NFD from a
+    /// macOS archive, NFC from everywhere else) while links in pages are NFC. Keys are NFC, so a page's link finds the
+    /// object; two files that differ only in form become one key and are reported as a duplicate.
+    /// </summary>
+    private static SyncRequest NormalizeKeys(SyncRequest request) => request with
+    {
+        Files = request.Files.Select(f => f.RelativePath.IsNormalized(System.Text.NormalizationForm.FormC)
+            ? f
+            : f with { RelativePath = f.RelativePath.Normalize(System.Text.NormalizationForm.FormC) }).ToArray(),
+        Destination = request.Destination with { Prefix = request.Destination.Prefix.Normalize(System.Text.NormalizationForm.FormC) },
+    };
+
+    /// <summary>
+    /// While a sync runs: a progress line every interval (files and bytes done, rate), and a checkpoint of the
+    /// snapshot, so a build killed outright (SIGKILL, a cancelled CI job) loses at most one interval of work.
+    /// </summary>
+    private async Task ReportProgressAsync(PlanExecutor executor, SyncPlan plan, SnapshotStore snapshotStore, Baseline baseline,
+        Stopwatch stopwatch, TimeSpan interval, CancellationToken stop)
+    {
+        var total = plan.Changes.Count();
+        var totalBytes = plan.UploadBytes;
+        if (total == 0 || interval <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        using var timer = new PeriodicTimer(interval);
+        long lastBytes = 0;
+        var lastTime = stopwatch.Elapsed;
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
+            {
+                var bytes = executor.BytesSent;
+                var now = stopwatch.Elapsed;
+                var rate = (bytes - lastBytes) / Math.Max(0.001, (now - lastTime).TotalSeconds);
+                (lastBytes, lastTime) = (bytes, now);
+                log.Important($"StaticOffload: {Format.Count(executor.Done)}/{Format.Count(total)} changes, {Format.Bytes(bytes)}/{Format.Bytes(totalBytes)} sent ({Format.Bytes((long)rate)}/s)");
+                snapshotStore.Save(new SyncSnapshot
+                {
+                    Destination = store.Destination,
+                    UpdatedAt = _clock.GetUtcNow(),
+                    Deploys = baseline.Deploys,
+                    // Unknown: a run that resumes from a checkpoint rewrites the bucket's state.
+                    RemoteStateSha256 = null,
+                    Entries = executor.StateSnapshot(),
+                });
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The sync finished; the final snapshot is written by the caller.
+        }
     }
 }

@@ -42,4 +42,25 @@ public sealed record SyncRequest
 
     /// <summary>Keep a copy of the sync state in the bucket (under the prefix's ".staticoffload/").</summary>
     public bool RemoteState { get; init; } = true;
+
+    /// <summary>
+    /// Reconcile with the bucket listing even when a local snapshot exists, to repair objects deleted or changed
+    /// behind the sync's back (drift the snapshot alone cannot see).
+    /// </summary>
+    public bool Verify { get; init; }
+
+    /// <summary>With no prefix, deleting objects this package never recorded needs this explicit opt-in.</summary>
+    public bool AllowRootDelete { get; init; }
+
+    /// <summary>Where to write the JSON report of the run; none when empty.</summary>
+    public string? ReportPath { get; init; }
+
+    /// <summary>A markdown file to append a summary table to (GitHub Actions' GITHUB_STEP_SUMMARY).</summary>
+    public string? MarkdownSummaryPath { get; init; }
+
+    /// <summary>How long to wait for another sync of the same snapshot to finish.</summary>
+    public TimeSpan LockTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often a long sync reports progress and saves a checkpoint of the snapshot.</summary>
+    public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(3);
 }

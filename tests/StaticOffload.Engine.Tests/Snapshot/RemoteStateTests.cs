@@ -37,8 +37,35 @@ public class RemoteStateTests
     [InlineData("{\"version\":99,\"entries\":{}}")]
     [InlineData("{\"version\":1}")]
     [InlineData("{\"version\":1,\"entries\":{\"k\":null}}")]
-    public void Unreadable_or_foreign_state_is_not_trusted(string body) =>
-        Assert.Null(RemoteState.Deserialize(System.Text.Encoding.UTF8.GetBytes(body)));
+    public void Unreadable_or_foreign_state_is_not_trusted(string json)
+    {
+        using var compressed = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(compressed, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gzip.Write(System.Text.Encoding.UTF8.GetBytes(json));
+        }
+
+        Assert.Null(RemoteState.Deserialize(compressed.ToArray()));
+        Assert.Null(RemoteState.Deserialize(System.Text.Encoding.UTF8.GetBytes(json)));
+    }
+
+    [Fact]
+    public void The_bucket_state_keeps_only_what_a_listing_cannot_tell_and_is_compressed()
+    {
+        var snapshot = Sample(Enumerable.Range(0, 1000).Select(i => $"assets/file{i:0000}.css").ToArray());
+        foreach (var key in snapshot.Entries.Keys.ToArray())
+        {
+            snapshot.Entries[key] = snapshot.Entries[key] with { Md5 = "e", ETag = "e" };
+        }
+
+        var body = RemoteState.Serialize(snapshot);
+        var state = RemoteState.Deserialize(body)!;
+
+        Assert.Null(state.Entries["assets/file0000.css"].Sha256);
+        Assert.Null(state.Entries["assets/file0000.css"].Md5);
+        Assert.Equal("e", state.Entries["assets/file0000.css"].ETag);
+        Assert.InRange(body.Length, 1, 20 * 1000);
+    }
 
     [Theory]
     [InlineData("site/", "site/.staticoffload/state.json", true)]

@@ -31,14 +31,14 @@ public sealed class SafeDeployTests(S3ServerFixture server)
         var bucket = await server.CreateBucketAsync(nameof(Bucket_state_lets_a_fresh_agent_skip_every_upload_and_every_HEAD));
         using var harness = Site(server, bucket);
         await harness.SyncSucceededAsync();
-        var stateObject = (await server.ListAsync(bucket, includeState: true)).Single(o => o.Key == "www/.staticoffload/state.json");
+        var stateObject = (await server.ListAsync(bucket, includeState: true)).Single(o => o.Key == "www/.staticoffload/state.json.gz");
         var before = server.RequestsTo(bucket).Count;
 
         File.Delete(harness.SnapshotPath);
         var result = await harness.SyncSucceededAsync();
 
         var sent = server.RequestsTo(bucket).Since(before).All;
-        Assert.Equal(["GET www/.staticoffload/state.json", "GET "], sent.Select(r => $"{r.Method} {r.Key}"));
+        Assert.Equal(["GET www/.staticoffload/state.json.gz", "GET "], sent.Select(r => $"{r.Method} {r.Key}"));
         Assert.Equal(13, result.Plan.Count(SyncActionKind.Unchanged));
         Assert.True(result.UsedListing);
         // The state is private: no ACL was sent with it.

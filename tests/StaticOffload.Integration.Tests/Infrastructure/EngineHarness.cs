@@ -10,9 +10,9 @@ namespace StaticOffload.Tests.Infrastructure;
 /// </summary>
 public sealed class EngineHarness : IDisposable
 {
-    private readonly S3ServerFixture _server;
+    private readonly LocalS3Server _server;
 
-    public EngineHarness(S3ServerFixture server, string bucket, string prefix = "")
+    public EngineHarness(LocalS3Server server, string bucket, string prefix = "")
     {
         _server = server;
         Bucket = bucket;
@@ -44,6 +44,17 @@ public sealed class EngineHarness : IDisposable
 
     public bool ServerSideCopy { get; set; } = true;
 
+    public bool Verify { get; set; }
+
+    public bool AllowRootDelete { get; set; }
+
+    public TimeSpan LockTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Another endpoint (a fault-injecting proxy) instead of the server's own.</summary>
+    public string? EndpointOverride { get; set; }
+
+    public int Concurrency { get; set; } = 16;
+
     public List<SyncFile> Redirects { get; } = [];
 
     /// <summary>The clock the engine reads (grace periods); the real one unless a test moves it.</summary>
@@ -72,7 +83,7 @@ public sealed class EngineHarness : IDisposable
         {
             Bucket = Bucket,
             Prefix = Prefix,
-            ServiceUrl = _server.Endpoint,
+            ServiceUrl = EndpointOverride ?? _server.Endpoint,
             ForcePathStyle = true,
             ChunkedUploads = ChunkedUploads,
             ServerSideCopy = ServerSideCopy,
@@ -82,6 +93,10 @@ public sealed class EngineHarness : IDisposable
         AllowShrink = AllowShrink,
         DeleteAfterDeploys = DeleteAfterDeploys,
         DeleteAfterAge = DeleteAfterAge,
+        Verify = Verify,
+        AllowRootDelete = AllowRootDelete,
+        LockTimeout = LockTimeout,
+        Concurrency = Concurrency,
         DryRun = dryRun,
     };
 

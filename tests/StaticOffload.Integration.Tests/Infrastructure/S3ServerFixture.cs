@@ -102,6 +102,21 @@ public abstract class LocalS3Server(string script, string accessKey, string secr
 
     public string SecretKeyValue => secretKey;
 
+    /// <summary>How many requests the bucket received, counted without parsing (cheap for very long logs).</summary>
+    public int RequestCount(string bucket)
+    {
+        using var stream = new FileStream(RequestLogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var reader = new StreamReader(stream);
+        var marker = $"\"bucket\":\"{bucket}\"";
+        var count = 0;
+        while (reader.ReadLine() is { } line)
+        {
+            count += line.Contains(marker, StringComparison.Ordinal) ? 1 : 0;
+        }
+
+        return count;
+    }
+
     public RequestLog RequestsTo(string bucket) => RequestLog.Read(RequestLogPath, bucket);
 
     /// <summary>The bucket's objects, without the sync state object unless asked for.</summary>

@@ -116,7 +116,7 @@ public sealed class S3ObjectStore(IAmazonS3 client, S3Destination destination) :
     }
 
     private async Task<string> UploadMultipartAsync(string key, string path, long size, ObjectHeaders headers,
-        string sha256, IProgress<long>? bytesSent, CancellationToken cancellationToken)
+        string? sha256, IProgress<long>? bytesSent, CancellationToken cancellationToken)
     {
         var initiate = new InitiateMultipartUploadRequest
         {
@@ -281,6 +281,23 @@ public sealed class S3ObjectStore(IAmazonS3 client, S3Destination destination) :
 
     public async Task WriteDocumentAsync(string key, byte[] body, string contentType, CancellationToken cancellationToken)
     {
+        if (body.Length >= MultipartThreshold)
+        {
+            // A very large site's state: in parts, like any large file (single PUTs have limits on some stores).
+            var temporary = Path.GetTempFileName();
+            try
+            {
+                await File.WriteAllBytesAsync(temporary, body, cancellationToken).ConfigureAwait(false);
+                await UploadMultipartAsync(key, temporary, body.Length, new Rules.ObjectHeaders(contentType, "no-store"), null, null,
+                    cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            finally
+            {
+                File.Delete(temporary);
+            }
+        }
+
         var request = new PutObjectRequest
         {
             BucketName = destination.Bucket,

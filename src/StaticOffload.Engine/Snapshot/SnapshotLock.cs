@@ -1,0 +1,42 @@
+using StaticOffload.Diagnostics;
+
+namespace StaticOffload.Snapshot;
+
+/// <summary>
+/// Keeps two syncs of the same project (two publishes started at once, a CI retry overlapping the first try) from
+/// interleaving their snapshot writes. An exclusive handle on "&lt;snapshot&gt;.lock": the OS releases it when the
+/// process dies, so a killed build never leaves a stale lock behind.
+/// </summary>
+public sealed class SnapshotLock : IDisposable
+{
+    private readonly FileStream _handle;
+
+    private SnapshotLock(FileStream handle) => _handle = handle;
+
+    public static async Task<SnapshotLock> AcquireAsync(string snapshotPath, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var path = snapshotPath + ".lock";
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            try
+            {
+                return new SnapshotLock(new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1,
+                    FileOptions.DeleteOnClose));
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(200, cancellationToken).ConfigureAwait(false);
+            }
+            catch (IOException)
+            {
+                throw new SyncFailedException(Diagnostic.Error(DiagnosticCodes.SyncInProgress,
+                    $"Another sync of this project holds '{path}' (a second publish running at the same time?). Waited {timeout.TotalSeconds:0} s; run again when it has finished, or give each run its own StaticOffloadSnapshotFile.",
+                    path));
+            }
+        }
+    }
+
+    public void Dispose() => _handle.Dispose();
+}
