@@ -5,7 +5,8 @@ rules do not exclude them).
   gen_corpus.py tree  DIR COUNT SEED       COUNT files, 1 KB-200 KB (log-uniform), 3 folder levels
   gen_corpus.py large DIR COUNT SEED MINMB MAXMB   COUNT files of MINMB-MAXMB MB (.mp4)
   gen_corpus.py change DIR FRACTION SEED   rewrite FRACTION of the files with new bytes of the same size
-  gen_corpus.py delete DIR COUNT SEED      delete COUNT files
+  gen_corpus.py delete DIR COUNT SEED [STASH]   delete COUNT files (move them under STASH if given)
+  gen_corpus.py restore DIR STASH          move every file under STASH back into DIR
   gen_corpus.py curlconfig DIR URLBASE PARTSDIR   curl -K config that PUTs every file of DIR to URLBASE/<path>;
                                            files of 8 MiB and more are split into 8 MiB pieces in PARTSDIR first
                                            and PUT as <path>.partN (the test server refuses bodies over 11 MiB)
@@ -67,11 +68,24 @@ def change(root, fraction, seed):
         print(rel)
 
 
-def delete(root, count, seed):
+def delete(root, count, seed, stash=None):
     rng = random.Random(seed)
     files = files_of(root)
     for rel in sorted(rng.sample(files, min(count, len(files)))):
-        os.remove(os.path.join(root, rel))
+        if stash:
+            os.makedirs(os.path.dirname(os.path.join(stash, rel)), exist_ok=True)
+            os.rename(os.path.join(root, rel), os.path.join(stash, rel))
+        else:
+            os.remove(os.path.join(root, rel))
+        print(rel)
+
+
+def restore(root, stash):
+    if not os.path.isdir(stash):
+        return
+    for rel in files_of(stash):
+        os.makedirs(os.path.dirname(os.path.join(root, rel)), exist_ok=True)
+        os.rename(os.path.join(stash, rel), os.path.join(root, rel))
         print(rel)
 
 
@@ -120,7 +134,9 @@ if __name__ == "__main__":
     elif cmd == "change":
         change(root, float(sys.argv[3]), int(sys.argv[4]))
     elif cmd == "delete":
-        delete(root, int(sys.argv[3]), int(sys.argv[4]))
+        delete(root, int(sys.argv[3]), int(sys.argv[4]), sys.argv[5] if len(sys.argv) > 5 else None)
+    elif cmd == "restore":
+        restore(root, sys.argv[3])
     elif cmd == "curlconfig":
         curlconfig(root, sys.argv[3], sys.argv[4])
     else:

@@ -333,9 +333,10 @@ w("- **rclone**: `rclone sync DIR s3r:bench/rclone --fast-list --checksum --s3-u
 w("- **s3cmd**: `s3cmd sync --delete-removed --multipart-chunk-size-mb=8 --guess-mime-type --no-mime-magic DIR/ s3://bench/s3cmd/`.")
 w("- **Scenario set-up** (not timed): *first upload* empties the tool's prefix (and our snapshot) before each run; "
   "*fresh CI clone* deletes our snapshot and `touch`es every file before each run (content identical); *1% changed* "
-  "rewrites 1% of the files with new bytes of the same size before each run; *1% deleted* deletes 1% of the files "
-  "before each run (so the corpus shrinks by 1% per run). Before the change, rule and delete blocks each tool gets "
-  "one untimed sync, so it starts from the corpus as the previous tool left it.")
+  "rewrites 1% of the files with new bytes of the same size before each run; *1% deleted* moves 1% of the files aside "
+  "before each run (and puts them back, with an untimed sync, before the next one, so every run deletes 1% of the "
+  "whole corpus). Before the change and rule blocks each tool gets one untimed sync, so it starts from the corpus as "
+  "the previous tool left it.")
 w("- **Rule changed** (`Cache-Control` of every file of one type gets a new value each run): ours adds a "
   "`StaticOffloadRule` item; a sync of a peer never touches unchanged files, so the peer's timed run is its sync "
   "followed by the cheapest command that applies the header: aws `s3 cp s3://…/ s3://…/ --recursive --include "

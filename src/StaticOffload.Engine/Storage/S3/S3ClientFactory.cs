@@ -18,6 +18,11 @@ public static class S3ClientFactory
         {
             ForcePathStyle = destination.ForcePathStyle,
             MaxConnectionsPerServer = destination.MaxConnections,
+            // A deploy runs unattended: ride out throttling (503 SlowDown) and dropped connections longer than an
+            // interactive client would. Standard mode backs off exponentially with jitter, so this stays bounded
+            // (well under a minute per request).
+            RetryMode = RequestRetryMode.Standard,
+            MaxErrorRetry = 6,
         };
 
         AWSCredentials? credentials = null;

@@ -153,14 +153,30 @@ public sealed class S3ObjectStore(IAmazonS3 client, S3Destination destination) :
                 bytesSent?.Report(length);
             }
 
-            var complete = await Call(() => client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
+            try
             {
-                BucketName = destination.Bucket,
-                Key = key,
-                UploadId = upload.UploadId,
-                PartETags = parts,
-            }, cancellationToken), key).ConfigureAwait(false);
-            return complete.ETag ?? "";
+                var complete = await client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
+                {
+                    BucketName = destination.Bucket,
+                    Key = key,
+                    UploadId = upload.UploadId,
+                    PartETags = parts,
+                }, cancellationToken).ConfigureAwait(false);
+                return complete.ETag ?? "";
+            }
+            catch (AmazonS3Exception ex) when (ex.ErrorCode == "NoSuchUpload" && sha256 is not null)
+            {
+                // The SDK retried a Complete whose first answer was lost on the way back: the upload is already
+                // the object. Accepted only if the object there is this content.
+                var head = await client.GetObjectMetadataAsync(
+                    new GetObjectMetadataRequest { BucketName = destination.Bucket, Key = key }, cancellationToken).ConfigureAwait(false);
+                if (head.ContentLength == size && head.Metadata["x-amz-meta-" + Sha256MetadataKey] == sha256)
+                {
+                    return head.ETag ?? "";
+                }
+
+                throw;
+            }
         }
         catch
         {
@@ -259,6 +275,23 @@ public sealed class S3ObjectStore(IAmazonS3 client, S3Destination destination) :
     }
 
     public async Task<StoredDocument?> ReadDocumentAsync(string key, CancellationToken cancellationToken)
+    {
+        // The SDK retries a request whose answer fails in transit, but not a body (or an error document) cut off
+        // while it is read here: retried as a whole, like the SDK would.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await ReadDocumentOnceAsync(key, cancellationToken).ConfigureAwait(false);
+            }
+            catch (SyncFailedException ex) when (attempt < 4 && ex.InnerException is not AmazonS3Exception { StatusCode: not 0 })
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt * attempt), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<StoredDocument?> ReadDocumentOnceAsync(string key, CancellationToken cancellationToken)
     {
         try
         {
