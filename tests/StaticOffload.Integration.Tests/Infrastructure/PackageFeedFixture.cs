@@ -10,7 +10,6 @@ public sealed class PackageFeedFixture : IAsyncLifetime
     private static readonly string SharedFolder = Path.Combine(Path.GetTempPath(), $"staticoffload-feed-{Guid.NewGuid():N}");
     private static readonly string SharedVersion = $"0.1.0-test.{DateTime.UtcNow:yyyyMMddHHmmss}.{Environment.ProcessId}";
     private static readonly Lazy<Task> Pack = new(PackAsync);
-    private static int _users;
 
     public string FeedFolder => SharedFolder;
 
@@ -18,13 +17,22 @@ public sealed class PackageFeedFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Interlocked.Increment(ref _users);
         await Pack.Value;
     }
 
     private static async Task PackAsync()
     {
         Directory.CreateDirectory(SharedFolder);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                Directory.Delete(SharedFolder, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        };
         (await DotNet.RunAsync(RepoPaths.Root,
         [
             "pack", Path.Combine("src", "StaticOffload.Build", "StaticOffload.Build.csproj"),
@@ -34,23 +42,8 @@ public sealed class PackageFeedFixture : IAsyncLifetime
 
     public string PackagePath => Path.Combine(FeedFolder, $"StaticOffload.Build.{Version}.nupkg");
 
-    public Task DisposeAsync()
-    {
-        if (Interlocked.Decrement(ref _users) > 0)
-        {
-            return Task.CompletedTask;
-        }
-
-        try
-        {
-            Directory.Delete(FeedFolder, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-
-        return Task.CompletedTask;
-    }
+    // Collections run one after another and each disposes its fixtures: the shared feed goes when the process does.
+    public Task DisposeAsync() => Task.CompletedTask;
 }
 
 /// <summary>One server and one package for every test that needs them.</summary>

@@ -1,0 +1,53 @@
+using System.IO.Compression;
+using System.Xml.Linq;
+using StaticOffload.Tests.Infrastructure;
+
+namespace StaticOffload.Tests.Packaging;
+
+/// <summary>The package packed from this repo has the layout of a build-only package.</summary>
+[Collection(SyncCollection.Name)]
+public sealed class PackageLayoutTests(PackageFeedFixture feed)
+{
+    [Fact]
+    public void Package_has_build_folders_named_after_its_id_and_the_task_with_all_its_dependencies_in_tasks()
+    {
+        using var package = ZipFile.OpenRead(feed.PackagePath);
+        var entries = package.Entries.Select(e => e.FullName).ToHashSet(StringComparer.Ordinal);
+
+        foreach (var folder in new[] { "build", "buildTransitive", "buildMultiTargeting" })
+        {
+            Assert.Contains($"{folder}/StaticOffload.Build.props", entries);
+            Assert.Contains($"{folder}/StaticOffload.Build.targets", entries);
+        }
+
+        string[] taskAssemblies =
+        [
+            "StaticOffload.Build.dll", "StaticOffload.Engine.dll", "AWSSDK.Core.dll", "AWSSDK.S3.dll",
+            "AWSSDK.SecurityToken.dll", "AWSSDK.SSO.dll", "AWSSDK.SSOOIDC.dll",
+        ];
+        foreach (var assembly in taskAssemblies)
+        {
+            Assert.Contains($"tasks/net10.0/{assembly}", entries);
+        }
+
+        // Nothing for the consumer's compile or runtime, and never MSBuild's own assemblies (a second copy would
+        // clash with the ones MSBuild has loaded).
+        Assert.DoesNotContain(entries, e => e.StartsWith("lib/", StringComparison.Ordinal) || e.StartsWith("ref/", StringComparison.Ordinal));
+        Assert.DoesNotContain(entries, e => e.Contains("Microsoft.Build", StringComparison.Ordinal));
+        Assert.Contains("README.md", entries);
+    }
+
+    [Fact]
+    public void Nuspec_marks_a_development_dependency_with_no_dependencies()
+    {
+        using var package = ZipFile.OpenRead(feed.PackagePath);
+        using var stream = package.GetEntry("StaticOffload.Build.nuspec")!.Open();
+        var nuspec = XDocument.Load(stream);
+        var metadata = nuspec.Root!.Elements().Single(e => e.Name.LocalName == "metadata");
+
+        Assert.Equal("true", metadata.Elements().Single(e => e.Name.LocalName == "developmentDependency").Value);
+        Assert.DoesNotContain(metadata.Descendants(), e => e.Name.LocalName == "dependency");
+        Assert.Equal(feed.Version, metadata.Elements().Single(e => e.Name.LocalName == "version").Value);
+        Assert.Equal("MIT", metadata.Elements().Single(e => e.Name.LocalName == "license").Value);
+    }
+}
