@@ -21,7 +21,7 @@ public sealed class SyncEngine(IObjectStore store, ISyncLog log, TimeProvider? c
     public async Task<SyncResult> RunAsync(SyncRequest request, CancellationToken cancellationToken)
     {
         var stopwatch = Stopwatch.StartNew();
-        request = NormalizeKeys(request);
+        request = RequestNormalizer.NormalizeKeys(request);
         var diagnostics = new List<Diagnostic>(RequestValidator.Validate(request));
         SyncResult Fail(SyncPlan? plan = null, bool listed = false) => Finish(request, new SyncResult
         {
@@ -33,7 +33,7 @@ public sealed class SyncEngine(IObjectStore store, ISyncLog log, TimeProvider? c
             return Fail();
         }
 
-        request = DropUnsupportedHeaders(request, diagnostics);
+        request = RequestNormalizer.DropUnsupportedHeaders(request, diagnostics);
         SnapshotLock snapshotLock;
         try
         {
@@ -142,7 +142,8 @@ public sealed class SyncEngine(IObjectStore store, ISyncLog log, TimeProvider? c
         var remoteStateSha = baseline.RemoteStateSha256;
         var deploys = baseline.Deploys;
         using var stopReporting = new CancellationTokenSource();
-        var reporting = ReportProgressAsync(executor, plan, snapshotStore, baseline, stopwatch, request.ProgressInterval, stopReporting.Token);
+        var reporting = new ProgressReporter(store.Destination, log, _clock).RunAsync(executor, plan, snapshotStore, baseline.Deploys, stopwatch,
+            request.ProgressInterval, stopReporting.Token);
         try
         {
             await executor.ExecuteAsync(plan, cancellationToken).ConfigureAwait(false);
@@ -185,41 +186,6 @@ public sealed class SyncEngine(IObjectStore store, ISyncLog log, TimeProvider? c
             Elapsed = stopwatch.Elapsed,
             UsedListing = baseline.Listed,
         });
-    }
-
-    /// <summary>
-    /// A store without ACLs or website redirects rejects the whole request when they are sent; the sync goes on
-    /// without them and says so once.
-    /// </summary>
-    private static SyncRequest DropUnsupportedHeaders(SyncRequest request, List<Diagnostic> diagnostics)
-    {
-        var destination = request.Destination;
-        var dropAcl = !destination.SupportsAcl && request.Files.Any(f => f.Headers.Acl is not null);
-        var dropRedirect = !destination.SupportsRedirects && request.Files.Any(f => f.Headers.RedirectLocation is not null);
-        if (dropAcl)
-        {
-            diagnostics.Add(Diagnostic.Warning(DiagnosticCodes.UnsupportedByProvider,
-                "The store (StaticOffloadProvider) does not support object ACLs; the Acl metadata is not sent. Grant access with a bucket policy instead."));
-        }
-
-        if (dropRedirect)
-        {
-            diagnostics.Add(Diagnostic.Warning(DiagnosticCodes.UnsupportedByProvider,
-                "The store (StaticOffloadProvider) does not support website redirect objects; StaticOffloadRedirect items are skipped. Use the store's own redirect rules."));
-        }
-
-        if (!dropAcl && !dropRedirect)
-        {
-            return request;
-        }
-
-        return request with
-        {
-            Files = request.Files
-                .Where(f => !(dropRedirect && f.IsRedirect))
-                .Select(f => dropAcl ? f with { Headers = f.Headers with { Acl = null } } : f)
-                .ToArray(),
-        };
     }
 
     private sealed record Baseline(Dictionary<string, SnapshotEntry> Entries, int Deploys, string? RemoteStateSha256, bool Listed);
@@ -336,59 +302,4 @@ public sealed class SyncEngine(IObjectStore store, ISyncLog log, TimeProvider? c
         return result;
     }
 
-    /// <summary>
-    /// Keys are compared as UTF-8 bytes by S3, but the same name can reach the disk in two Unicode forms (NFD from a
-    /// macOS archive, NFC from everywhere else) while links in pages are NFC. Keys are NFC, so a page's link finds the
-    /// object; two files that differ only in form become one key and are reported as a duplicate.
-    /// </summary>
-    private static SyncRequest NormalizeKeys(SyncRequest request) => request with
-    {
-        Files = request.Files.Select(f => f.RelativePath.IsNormalized(System.Text.NormalizationForm.FormC)
-            ? f
-            : f with { RelativePath = f.RelativePath.Normalize(System.Text.NormalizationForm.FormC) }).ToArray(),
-        Destination = request.Destination with { Prefix = request.Destination.Prefix.Normalize(System.Text.NormalizationForm.FormC) },
-    };
-
-    /// <summary>
-    /// While a sync runs: a progress line every interval (files and bytes done, rate), and a checkpoint of the
-    /// snapshot, so a build killed outright (SIGKILL, a cancelled CI job) loses at most one interval of work.
-    /// </summary>
-    private async Task ReportProgressAsync(PlanExecutor executor, SyncPlan plan, SnapshotStore snapshotStore, Baseline baseline,
-        Stopwatch stopwatch, TimeSpan interval, CancellationToken stop)
-    {
-        var total = plan.Changes.Count();
-        var totalBytes = plan.UploadBytes;
-        if (total == 0 || interval <= TimeSpan.Zero)
-        {
-            return;
-        }
-
-        using var timer = new PeriodicTimer(interval);
-        long lastBytes = 0;
-        var lastTime = stopwatch.Elapsed;
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
-            {
-                var bytes = executor.BytesSent;
-                var now = stopwatch.Elapsed;
-                var rate = (bytes - lastBytes) / Math.Max(0.001, (now - lastTime).TotalSeconds);
-                (lastBytes, lastTime) = (bytes, now);
-                log.Important($"StaticOffload: {Format.Count(executor.Done)}/{Format.Count(total)} changes, {Format.Bytes(bytes)}/{Format.Bytes(totalBytes)} sent ({Format.Bytes((long)rate)}/s)");
-                snapshotStore.Save(new SyncSnapshot
-                {
-                    Destination = store.Destination,
-                    UpdatedAt = _clock.GetUtcNow(),
-                    Deploys = baseline.Deploys,
-                    // Unknown: a run that resumes from a checkpoint rewrites the bucket's state.
-                    RemoteStateSha256 = null,
-                    Entries = executor.StateSnapshot(),
-                });
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // The sync finished; the final snapshot is written by the caller.
-        }
-    }
 }

@@ -55,6 +55,8 @@ public sealed class EngineHarness : IDisposable
 
     public int Concurrency { get; set; } = 16;
 
+    public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromSeconds(3);
+
     public List<SyncFile> Redirects { get; } = [];
 
     /// <summary>The clock the engine reads (grace periods); the real one unless a test moves it.</summary>
@@ -97,6 +99,7 @@ public sealed class EngineHarness : IDisposable
         AllowRootDelete = AllowRootDelete,
         LockTimeout = LockTimeout,
         Concurrency = Concurrency,
+        ProgressInterval = ProgressInterval,
         DryRun = dryRun,
     };
 

@@ -229,4 +229,34 @@ public sealed class FaultTests(S3ServerFixture server, PackageFeedFixture feed, 
 
     private string Destination(EngineHarness harness, string bucket) =>
         $"s3://{bucket}/{harness.Prefix} at {harness.EndpointOverride ?? server.Endpoint}";
+
+    [Fact]
+    public async Task A_long_sync_reports_progress_and_checkpoints_the_snapshot_while_it_runs()
+    {
+        var bucket = await server.CreateBucketAsync(nameof(A_long_sync_reports_progress_and_checkpoints_the_snapshot_while_it_runs));
+        await using var proxy = new FaultProxy(server.Endpoint, new FaultProfile { Latency = TimeSpan.FromMilliseconds(40) });
+        using var harness = new EngineHarness(server, bucket)
+        {
+            EndpointOverride = proxy.Endpoint, Concurrency = 2, ProgressInterval = TimeSpan.FromMilliseconds(300),
+        };
+        for (var i = 0; i < 60; i++)
+        {
+            harness.Write($"f{i:00}.txt", new string('x', 1000));
+        }
+
+        var run = harness.SyncAsync();
+        while (!File.Exists(harness.SnapshotPath) && !run.IsCompleted)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.False(run.IsCompleted, "no checkpoint was written while the sync ran");
+        var checkpoint = new SnapshotStore(harness.SnapshotPath).Load($"s3://{bucket}/ at {proxy.Endpoint}", out var warning);
+        Assert.Null(warning);
+        Assert.InRange(checkpoint!.Entries.Count, 0, 59);
+        Assert.True((await run).Succeeded);
+        var progress = harness.Messages.Where(m => m.Contains(" changes, ", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(progress);
+        Assert.Matches(@"^StaticOffload: \d+/60 changes, [\d.]+ K?B/60 KB sent \([\d.]+ K?B/s\)$", progress[0]);
+    }
 }
