@@ -4,7 +4,8 @@ rules do not exclude them).
 
   gen_corpus.py tree  DIR COUNT SEED       COUNT files, 1 KB-200 KB (log-uniform), 3 folder levels
   gen_corpus.py large DIR COUNT SEED MINMB MAXMB   COUNT files of MINMB-MAXMB MB (.mp4)
-  gen_corpus.py change DIR FRACTION SEED   rewrite FRACTION of the files with new bytes of the same size
+  gen_corpus.py change DIR FRACTION SEED [CONTENT_SEED]   rewrite FRACTION of the files (chosen by SEED) with new
+                                           bytes (from CONTENT_SEED, default SEED) of the same size
   gen_corpus.py delete DIR COUNT SEED [STASH]   delete COUNT files (move them under STASH if given)
   gen_corpus.py restore DIR STASH          move every file under STASH back into DIR
   gen_corpus.py curlconfig DIR URLBASE PARTSDIR   curl -K config that PUTs every file of DIR to URLBASE/<path>;
@@ -58,13 +59,14 @@ def files_of(root):
     return out
 
 
-def change(root, fraction, seed):
-    rng = random.Random(seed)
+def change(root, fraction, seed, content_seed):
+    pick = random.Random(seed)
+    content = random.Random(content_seed)
     files = files_of(root)
     n = max(1, round(len(files) * fraction))
-    for rel in sorted(rng.sample(files, n)):
+    for rel in sorted(pick.sample(files, n)):
         p = os.path.join(root, rel)
-        write(p, rng, os.path.getsize(p))
+        write(p, content, os.path.getsize(p))
         print(rel)
 
 
@@ -132,7 +134,7 @@ if __name__ == "__main__":
     elif cmd == "large":
         large(root, int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5]), float(sys.argv[6]))
     elif cmd == "change":
-        change(root, float(sys.argv[3]), int(sys.argv[4]))
+        change(root, float(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]) if len(sys.argv) > 5 else int(sys.argv[4]))
     elif cmd == "delete":
         delete(root, int(sys.argv[3]), int(sys.argv[4]), sys.argv[5] if len(sys.argv) > 5 else None)
     elif cmd == "restore":

@@ -337,8 +337,10 @@ run_corpus() { # corpus
   for tool in "${tools[@]}"; do
     reconcile "$tool" change
     for rep in $(seq 1 "$runs"); do
-      seed=$(( 1000 + rep * 10 + $(tool_index "$tool") ))   # other files for every tool and run
-      python3 "$bench/gen_corpus.py" change "$dir" "$(awk -v n="$one_pct" -v t="$nfiles" 'BEGIN {printf "%.6f", n / t}')" "$seed" > /dev/null
+      # the same files for every tool in run N (comparable bytes), new bytes for every tool and run
+      seed=$(( 1000 + rep ))
+      python3 "$bench/gen_corpus.py" change "$dir" "$(awk -v n="$one_pct" -v t="$nfiles" 'BEGIN {printf "%.6f", n / t}')" \
+        "$seed" "$(( seed * 10 + $(tool_index "$tool") ))" > /dev/null
       measure "$corpus" change1 "$tool" "$rep" -- sync_tool "$tool"
     done
   done
@@ -365,7 +367,7 @@ run_corpus() { # corpus
     for rep in $(seq 1 "$runs"); do
       python3 "$bench/gen_corpus.py" restore "$dir" "$stash" > /dev/null
       reconcile "$tool" delete
-      python3 "$bench/gen_corpus.py" delete "$dir" "$one_pct" "$(( 2000 + rep * 10 + $(tool_index "$tool") ))" "$stash" > /dev/null
+      python3 "$bench/gen_corpus.py" delete "$dir" "$one_pct" "$(( 2000 + rep ))" "$stash" > /dev/null
       measure "$corpus" delete1 "$tool" "$rep" -- sync_tool "$tool"
     done
   done

@@ -105,8 +105,7 @@ public sealed class SyncStaticOffloadFiles : Microsoft.Build.Utilities.Task, ICa
         SyncResult result;
         try
         {
-            using var client = S3ClientFactory.Create(request.Destination);
-            var store = new S3ObjectStore(client, request.Destination);
+            using var store = new S3ObjectStore(request.Destination);
             var engine = new SyncEngine(store, log);
             var run = System.Threading.Tasks.Task.Run(() => engine.RunAsync(request, _cancel.Token));
             // MSBuild's logger belongs to the build thread: messages from the engine's workers are relayed from here.

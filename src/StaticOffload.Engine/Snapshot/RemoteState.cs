@@ -15,12 +15,6 @@ public static class RemoteState
     /// <summary>Reserved folder below the prefix. Never synced, never deleted, never public.</summary>
     public const string Folder = ".staticoffload/";
 
-    private static readonly JsonSerializerOptions JsonOptions = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingDefault,
-    };
-
     public static string Key(string prefix) => prefix + Folder + "state.json.gz";
 
     public static bool IsReserved(string prefix, string key) =>
@@ -49,7 +43,7 @@ public static class RemoteState
         using var compressed = new MemoryStream();
         using (var gzip = new GZipStream(compressed, CompressionLevel.Optimal, leaveOpen: true))
         {
-            JsonSerializer.Serialize(gzip, state, JsonOptions);
+            JsonSerializer.Serialize(gzip, state, RemoteStateJsonContext.Default.StateDocument);
         }
 
         return compressed.ToArray();
@@ -61,7 +55,7 @@ public static class RemoteState
         try
         {
             using var gzip = new GZipStream(new MemoryStream(body), CompressionMode.Decompress);
-            var state = JsonSerializer.Deserialize<StateDocument>(gzip, JsonOptions);
+            var state = JsonSerializer.Deserialize(gzip, RemoteStateJsonContext.Default.StateDocument);
             if (state is null || state.Version != SyncSnapshot.CurrentVersion || state.Entries is null
                 || state.Entries.Values.Any(e => e is null))
             {
@@ -83,7 +77,7 @@ public static class RemoteState
 
     public static string Hash(byte[] body) => Convert.ToHexStringLower(SHA256.HashData(body));
 
-    private sealed record StateDocument(
+    internal sealed record StateDocument(
         int Version,
         string? Destination,
         int Deploys,

@@ -10,13 +10,6 @@ namespace StaticOffload.Snapshot;
 /// </summary>
 public sealed class SnapshotStore(string path)
 {
-    private static readonly JsonSerializerOptions JsonOptions = new()
-    {
-        WriteIndented = false,
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
-
     public string Path { get; } = path;
 
     /// <summary>Loads the snapshot for a destination, or null (with a reason) when there is none to trust.</summary>
@@ -32,7 +25,7 @@ public sealed class SnapshotStore(string path)
         try
         {
             using var stream = File.OpenRead(Path);
-            snapshot = JsonSerializer.Deserialize<SyncSnapshot>(stream, JsonOptions);
+            snapshot = JsonSerializer.Deserialize(stream, SnapshotJsonContext.Default.SyncSnapshot);
         }
         catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException or NotSupportedException)
         {
@@ -71,7 +64,7 @@ public sealed class SnapshotStore(string path)
         {
             using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
             {
-                JsonSerializer.Serialize(stream, snapshot, JsonOptions);
+                JsonSerializer.Serialize(stream, snapshot, SnapshotJsonContext.Default.SyncSnapshot);
                 stream.Flush(flushToDisk: true);
             }
 

@@ -8,8 +8,33 @@ using StaticOffload.Rules;
 namespace StaticOffload.Storage.S3;
 
 /// <summary>The bucket operations of a sync, over the AWS SDK.</summary>
-public sealed class S3ObjectStore(IAmazonS3 client, S3Destination destination) : IObjectStore, IDisposable
+public sealed class S3ObjectStore : IObjectStore, IDisposable
 {
+    private readonly Lazy<IAmazonS3> _client;
+    private readonly S3Destination _destination;
+
+    public S3ObjectStore(IAmazonS3 client, S3Destination destination)
+        : this(new Lazy<IAmazonS3>(client), destination)
+    {
+    }
+
+    /// <summary>
+    /// Creates the client on the first request: a publish with nothing to sync sends none, and should not pay for
+    /// resolving credentials and warming up the SDK either.
+    /// </summary>
+    public S3ObjectStore(S3Destination destination)
+        : this(new Lazy<IAmazonS3>(() => S3ClientFactory.Create(destination)), destination)
+    {
+    }
+
+    private S3ObjectStore(Lazy<IAmazonS3> client, S3Destination destination)
+    {
+        _client = client;
+        _destination = destination;
+    }
+
+    private IAmazonS3 Client => _client.Value;
+
     /// <summary>Files from this size up go multipart. 8 MiB parts match the AWS CLI, so its ETags match ours.</summary>
     public const long PartSize = 8L * 1024 * 1024;
 
@@ -21,15 +46,15 @@ public sealed class S3ObjectStore(IAmazonS3 client, S3Destination destination) :
     // CopyObject cannot read a source above 5 GB; such objects get their headers by a re-upload instead.
     public const long MaxCopySize = 5L * 1024 * 1024 * 1024;
 
-    public string Destination => destination.Describe();
+    public string Destination => _destination.Describe();
 
     public async Task<IReadOnlyList<RemoteObject>> ListAsync(string prefix, CancellationToken cancellationToken)
     {
         var objects = new List<RemoteObject>();
-        var request = new ListObjectsV2Request { BucketName = destination.Bucket, Prefix = prefix };
+        var request = new ListObjectsV2Request { BucketName = _destination.Bucket, Prefix = prefix };
         do
         {
-            var response = await Call(() => client.ListObjectsV2Async(request, cancellationToken), prefix).ConfigureAwait(false);
+            var response = await Call(() => Client.ListObjectsV2Async(request, cancellationToken), prefix).ConfigureAwait(false);
             foreach (var o in response.S3Objects ?? [])
             {
                 objects.Add(new RemoteObject(o.Key, o.Size ?? 0, o.ETag ?? "",
@@ -52,8 +77,8 @@ public sealed class S3ObjectStore(IAmazonS3 client, S3Destination destination) :
     {
         try
         {
-            var response = await client.GetObjectMetadataAsync(
-                new GetObjectMetadataRequest { BucketName = destination.Bucket, Key = key }, cancellationToken).ConfigureAwait(false);
+            var response = await Client.GetObjectMetadataAsync(
+                new GetObjectMetadataRequest { BucketName = _destination.Bucket, Key = key }, cancellationToken).ConfigureAwait(false);
             return new ObjectHeaders(
                 response.Headers.ContentType ?? ContentTypeMap.Fallback,
                 Blank(response.Headers.CacheControl),
@@ -81,10 +106,10 @@ public sealed class S3ObjectStore(IAmazonS3 client, S3Destination destination) :
 
         var request = new PutObjectRequest
         {
-            BucketName = destination.Bucket,
+            BucketName = _destination.Bucket,
             Key = key,
             ContentType = headers.ContentType,
-            UseChunkEncoding = destination.ChunkedUploads,
+            UseChunkEncoding = _destination.ChunkedUploads,
             AutoCloseStream = true,
             WebsiteRedirectLocation = headers.RedirectLocation,
         };
@@ -111,7 +136,7 @@ public sealed class S3ObjectStore(IAmazonS3 client, S3Destination destination) :
             };
         }
 
-        var response = await Call(() => client.PutObjectAsync(request, cancellationToken), key).ConfigureAwait(false);
+        var response = await Call(() => Client.PutObjectAsync(request, cancellationToken), key).ConfigureAwait(false);
         return response.ETag ?? "";
     }
 
@@ -120,7 +145,7 @@ public sealed class S3ObjectStore(IAmazonS3 client, S3Destination destination) :
     {
         var initiate = new InitiateMultipartUploadRequest
         {
-            BucketName = destination.Bucket,
+            BucketName = _destination.Bucket,
             Key = key,
             ContentType = headers.ContentType,
             StorageClass = StorageClass(headers),
@@ -128,7 +153,7 @@ public sealed class S3ObjectStore(IAmazonS3 client, S3Destination destination) :
             WebsiteRedirectLocation = headers.RedirectLocation,
         };
         ApplyHeaders(initiate.Headers, initiate.Metadata, headers, sha256);
-        var upload = await Call(() => client.InitiateMultipartUploadAsync(initiate, cancellationToken), key).ConfigureAwait(false);
+        var upload = await Call(() => Client.InitiateMultipartUploadAsync(initiate, cancellationToken), key).ConfigureAwait(false);
         try
         {
             var parts = new List<PartETag>();
@@ -139,25 +164,25 @@ public sealed class S3ObjectStore(IAmazonS3 client, S3Destination destination) :
                 var length = Math.Min(PartSize, size - position);
                 var request = new UploadPartRequest
                 {
-                    BucketName = destination.Bucket,
+                    BucketName = _destination.Bucket,
                     Key = key,
                     UploadId = upload.UploadId,
                     PartNumber = part,
                     FilePath = path,
                     FilePosition = position,
                     PartSize = length,
-                    UseChunkEncoding = destination.ChunkedUploads,
+                    UseChunkEncoding = _destination.ChunkedUploads,
                 };
-                var response = await Call(() => client.UploadPartAsync(request, cancellationToken), key).ConfigureAwait(false);
+                var response = await Call(() => Client.UploadPartAsync(request, cancellationToken), key).ConfigureAwait(false);
                 parts.Add(new PartETag(part, response.ETag));
                 bytesSent?.Report(length);
             }
 
             try
             {
-                var complete = await client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
+                var complete = await Client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
                 {
-                    BucketName = destination.Bucket,
+                    BucketName = _destination.Bucket,
                     Key = key,
                     UploadId = upload.UploadId,
                     PartETags = parts,
@@ -168,8 +193,8 @@ public sealed class S3ObjectStore(IAmazonS3 client, S3Destination destination) :
             {
                 // The SDK retried a Complete whose first answer was lost on the way back: the upload is already
                 // the object. Accepted only if the object there is this content.
-                var head = await client.GetObjectMetadataAsync(
-                    new GetObjectMetadataRequest { BucketName = destination.Bucket, Key = key }, cancellationToken).ConfigureAwait(false);
+                var head = await Client.GetObjectMetadataAsync(
+                    new GetObjectMetadataRequest { BucketName = _destination.Bucket, Key = key }, cancellationToken).ConfigureAwait(false);
                 if (head.ContentLength == size && head.Metadata["x-amz-meta-" + Sha256MetadataKey] == sha256)
                 {
                     return head.ETag ?? "";
@@ -183,9 +208,9 @@ public sealed class S3ObjectStore(IAmazonS3 client, S3Destination destination) :
             // An abandoned upload keeps its parts (and their storage cost) until aborted.
             try
             {
-                await client.AbortMultipartUploadAsync(new AbortMultipartUploadRequest
+                await Client.AbortMultipartUploadAsync(new AbortMultipartUploadRequest
                 {
-                    BucketName = destination.Bucket,
+                    BucketName = _destination.Bucket,
                     Key = key,
                     UploadId = upload.UploadId,
                 }, CancellationToken.None).ConfigureAwait(false);
@@ -205,9 +230,9 @@ public sealed class S3ObjectStore(IAmazonS3 client, S3Destination destination) :
         // REPLACE replaces every header and resets the storage class, so the complete set is sent, never a diff.
         var request = new CopyObjectRequest
         {
-            SourceBucket = destination.Bucket,
+            SourceBucket = _destination.Bucket,
             SourceKey = key,
-            DestinationBucket = destination.Bucket,
+            DestinationBucket = _destination.Bucket,
             DestinationKey = key,
             MetadataDirective = S3MetadataDirective.REPLACE,
             ContentType = headers.ContentType,
@@ -216,7 +241,7 @@ public sealed class S3ObjectStore(IAmazonS3 client, S3Destination destination) :
             WebsiteRedirectLocation = headers.RedirectLocation,
         };
         ApplyHeaders(request.Headers, request.Metadata, headers, sha256);
-        var response = await Call(() => client.CopyObjectAsync(request, cancellationToken), key).ConfigureAwait(false);
+        var response = await Call(() => Client.CopyObjectAsync(request, cancellationToken), key).ConfigureAwait(false);
         return response.ETag ?? "";
     }
 
@@ -228,14 +253,14 @@ public sealed class S3ObjectStore(IAmazonS3 client, S3Destination destination) :
         {
             var request = new DeleteObjectsRequest
             {
-                BucketName = destination.Bucket,
+                BucketName = _destination.Bucket,
                 Objects = batch.Select(k => new KeyVersion { Key = k }).ToList(),
                 Quiet = true,
             };
             DeleteObjectsResponse response;
             try
             {
-                response = await client.DeleteObjectsAsync(request, cancellationToken).ConfigureAwait(false);
+                response = await Client.DeleteObjectsAsync(request, cancellationToken).ConfigureAwait(false);
             }
             catch (AmazonS3Exception ex) when (ex.StatusCode is HttpStatusCode.NotImplemented or HttpStatusCode.BadRequest
                                                    && ex.ErrorCode is "NotImplemented" or "InvalidRequest" or "MissingContentMD5" or "BadDigest" or "InvalidArgument")
@@ -262,7 +287,7 @@ public sealed class S3ObjectStore(IAmazonS3 client, S3Destination destination) :
         {
             try
             {
-                await client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = destination.Bucket, Key = key }, cancellationToken)
+                await Client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = _destination.Bucket, Key = key }, cancellationToken)
                     .ConfigureAwait(false);
             }
             catch (AmazonS3Exception ex)
@@ -295,8 +320,8 @@ public sealed class S3ObjectStore(IAmazonS3 client, S3Destination destination) :
     {
         try
         {
-            using var response = await client.GetObjectAsync(
-                new GetObjectRequest { BucketName = destination.Bucket, Key = key }, cancellationToken).ConfigureAwait(false);
+            using var response = await Client.GetObjectAsync(
+                new GetObjectRequest { BucketName = _destination.Bucket, Key = key }, cancellationToken).ConfigureAwait(false);
             using var memory = new MemoryStream();
             await response.ResponseStream.CopyToAsync(memory, cancellationToken).ConfigureAwait(false);
             DateTimeOffset? modified = response.LastModified is { } m ? new DateTimeOffset(m.ToUniversalTime(), TimeSpan.Zero) : null;
@@ -333,17 +358,23 @@ public sealed class S3ObjectStore(IAmazonS3 client, S3Destination destination) :
 
         var request = new PutObjectRequest
         {
-            BucketName = destination.Bucket,
+            BucketName = _destination.Bucket,
             Key = key,
             InputStream = new MemoryStream(body, writable: false),
             ContentType = contentType,
-            UseChunkEncoding = destination.ChunkedUploads,
+            UseChunkEncoding = _destination.ChunkedUploads,
         };
         request.Headers.CacheControl = "no-store";
-        await Call(() => client.PutObjectAsync(request, cancellationToken), key).ConfigureAwait(false);
+        await Call(() => Client.PutObjectAsync(request, cancellationToken), key).ConfigureAwait(false);
     }
 
-    public void Dispose() => client.Dispose();
+    public void Dispose()
+    {
+        if (_client.IsValueCreated)
+        {
+            _client.Value.Dispose();
+        }
+    }
 
     private static void ApplyHeaders(HeadersCollection target, MetadataCollection metadata, ObjectHeaders headers, string? sha256)
     {
