@@ -418,7 +418,7 @@ publish_cmd() { # variant
   case "$v" in plain*) proj="$work/blazor/plain" ;; *) proj="$work/blazor/pkg" ;; esac
   local args=(publish "$proj/BlazorWasm.csproj" -c Release --no-restore -nodeReuse:false -tl:off -v:m -p:UseSharedCompilation=false)
   case "$v" in
-    *sync) args+=(-p:StaticOffloadBucket=bench -p:StaticOffloadPrefix=pub/ "-p:StaticOffloadServiceUrl=$ep" -p:StaticOffloadForcePathStyle=true) ;;
+    pkg-sync) args+=(-p:StaticOffloadBucket=bench -p:StaticOffloadPrefix=pub/ "-p:StaticOffloadServiceUrl=$ep" -p:StaticOffloadForcePathStyle=true) ;;
   esac
   dotnet "${args[@]}"
 }
