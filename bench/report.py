@@ -141,6 +141,10 @@ w(f"| Server | tests/s3-server (fauxqs {meta.get('fauxqs')}, Node {meta.get('nod
 w(f"| Timing | {meta.get('hyperfine')}, GNU time (`/usr/bin/time`), {meta.get('curl')} |")
 w(f"| Scratch (corpora) | {meta.get('workdir')} |")
 w("")
+notes = os.path.join(work, "notes.md")
+if os.path.exists(notes):
+    w(open(notes).read().strip())
+    w("")
 w("**How to read.** *wall*: the whole process (for ours: `dotnet msbuild -t:StaticOffloadSync`, MSBuild start-up "
   "included). *in-task*: ours only, the time in its summary line (the sync step alone). *requests* and *bytes*: counted "
   "by the server's request log, per run (bytes = request bodies received, aws-chunked framing included). *RSS*: peak "
