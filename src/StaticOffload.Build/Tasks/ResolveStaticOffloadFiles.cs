@@ -106,7 +106,7 @@ public sealed class ResolveStaticOffloadFiles : Microsoft.Build.Utilities.Task
         var (kept, linkWarnings) = LinkGuard.Filter(selection.Files, Path.Combine(publishDir, SourceFolder ?? ""));
         foreach (var warning in linkWarnings)
         {
-            Log.LogWarning(null, warning.Code, null, warning.File, 0, 0, 0, 0, warning.Message);
+            Log.LogDiagnostic(warning);
         }
 
         Files = kept.Concat(extra.Files).Select(ToItem).ToArray();
@@ -134,8 +134,9 @@ public sealed class ResolveStaticOffloadFiles : Microsoft.Build.Utilities.Task
         }
         catch (Exception ex) when (ex is FormatException or IOException)
         {
-            Log.LogWarning(null, DiagnosticCodes.EndpointsManifestUnreadable, null, manifest, 0, 0, 0, 0,
-                $"The static web assets endpoints manifest could not be read ({ex.Message}); headers come from the rules alone. Set StaticOffloadEndpointHeaders=false to silence this.");
+            Log.LogDiagnostic(Diagnostic.Warning(DiagnosticCodes.EndpointsManifestUnreadable,
+                $"The static web assets endpoints manifest could not be read ({ex.Message}); headers come from the rules alone. Set StaticOffloadEndpointHeaders=false to silence this.",
+                manifest));
             return null;
         }
 
@@ -201,6 +202,5 @@ public sealed class ResolveStaticOffloadFiles : Microsoft.Build.Utilities.Task
         return item;
     }
 
-    private void LogError(Diagnostic d) =>
-        Log.LogError(null, d.Code, null, d.File, 0, 0, 0, 0, d.Message);
+    private void LogError(Diagnostic d) => Log.LogDiagnostic(d);
 }

@@ -283,17 +283,7 @@ public sealed class SyncStaticOffloadFiles : Microsoft.Build.Utilities.Task, ICa
         return item;
     }
 
-    private void Report(Diagnostic d)
-    {
-        if (d.Severity == DiagnosticSeverity.Error)
-        {
-            Log.LogError(null, d.Code, null, d.File, 0, 0, 0, 0, d.Message);
-        }
-        else
-        {
-            Log.LogWarning(null, d.Code, null, d.File, 0, 0, 0, 0, d.Message);
-        }
-    }
+    private void Report(Diagnostic d) => Log.LogDiagnostic(d);
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
@@ -306,17 +296,7 @@ public sealed class SyncStaticOffloadFiles : Microsoft.Build.Utilities.Task, ICa
 
         public void Detail(string message) => _queue.Enqueue(l => l.LogMessage(MessageImportance.Low, message));
 
-        public void Report(Diagnostic d) => _queue.Enqueue(l =>
-        {
-            if (d.Severity == DiagnosticSeverity.Error)
-            {
-                l.LogError(null, d.Code, null, d.File, 0, 0, 0, 0, d.Message);
-            }
-            else
-            {
-                l.LogWarning(null, d.Code, null, d.File, 0, 0, 0, 0, d.Message);
-            }
-        });
+        public void Report(Diagnostic d) => _queue.Enqueue(l => l.LogDiagnostic(d));
 
         public void DrainTo(TaskLoggingHelper log)
         {

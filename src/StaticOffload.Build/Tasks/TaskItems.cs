@@ -1,4 +1,6 @@
 using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+using StaticOffload.Diagnostics;
 
 namespace StaticOffload.Build.Tasks;
 
@@ -44,5 +46,21 @@ internal static class MsBuildEscaping
         }
 
         return sb.ToString();
+    }
+}
+
+/// <summary>The one way an engine diagnostic reaches the build log: as an error or warning with its code and file.</summary>
+internal static class DiagnosticLogging
+{
+    public static void LogDiagnostic(this TaskLoggingHelper log, Diagnostic d)
+    {
+        if (d.Severity == DiagnosticSeverity.Error)
+        {
+            log.LogError(null, d.Code, null, d.File, 0, 0, 0, 0, d.Message);
+        }
+        else
+        {
+            log.LogWarning(null, d.Code, null, d.File, 0, 0, 0, 0, d.Message);
+        }
     }
 }

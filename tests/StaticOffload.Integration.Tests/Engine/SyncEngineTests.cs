@@ -268,7 +268,7 @@ public sealed class SyncEngineTests(S3ServerFixture server)
         File.Delete(gone);
         using var client = S3ClientFactory.Create(request.Destination);
 
-        var result = await new StaticOffload.Sync.SyncEngine(new S3ObjectStore(client, request.Destination), new NullLog())
+        var result = await new StaticOffload.Sync.SyncEngine(new S3ObjectStore(client, request.Destination), new NullSyncLog())
             .RunAsync(request, default);
 
         var error = Assert.Single(result.Diagnostics);
@@ -291,21 +291,12 @@ public sealed class SyncEngineTests(S3ServerFixture server)
         Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", S3ServerFixture.SecretKey);
         using var client = S3ClientFactory.Create(request.Destination);
 
-        var result = await new StaticOffload.Sync.SyncEngine(new S3ObjectStore(client, request.Destination), new NullLog())
+        var result = await new StaticOffload.Sync.SyncEngine(new S3ObjectStore(client, request.Destination), new NullSyncLog())
             .RunAsync(request, default);
 
         var error = Assert.Single(result.Diagnostics);
         Assert.Equal("SO1006", error.Code);
         Assert.Contains("StaticOffloadServiceUrl", error.Message);
         Assert.False(File.Exists(request.SnapshotPath));
-    }
-
-    private sealed class NullLog : StaticOffload.Sync.ISyncLog
-    {
-        public void Important(string message) { }
-
-        public void Detail(string message) { }
-
-        public void Report(StaticOffload.Diagnostics.Diagnostic diagnostic) { }
     }
 }

@@ -62,7 +62,7 @@ public sealed class BadInputTests(S3ServerFixture server)
         var request = harness.Request() with { Destination = harness.Request().Destination with { Bucket = name } };
         using var client = StaticOffload.Storage.S3.S3ClientFactory.Create(request.Destination);
 
-        var result = await new StaticOffload.Sync.SyncEngine(new StaticOffload.Storage.S3.S3ObjectStore(client, request.Destination), new NullLog())
+        var result = await new StaticOffload.Sync.SyncEngine(new StaticOffload.Storage.S3.S3ObjectStore(client, request.Destination), new NullSyncLog())
             .RunAsync(request, default);
 
         Assert.Equal("SO1002", Assert.Single(result.Diagnostics).Code);
@@ -215,13 +215,4 @@ public sealed class BadInputTests(S3ServerFixture server)
 
     private void AssertNothingSent(string bucket, string except) =>
         Assert.DoesNotContain(server.RequestsTo(bucket).All, r => r.Key is not null && r.Key != except && !(r.IsState && r.Method == "GET"));
-
-    private sealed class NullLog : StaticOffload.Sync.ISyncLog
-    {
-        public void Important(string message) { }
-
-        public void Detail(string message) { }
-
-        public void Report(StaticOffload.Diagnostics.Diagnostic diagnostic) { }
-    }
 }
