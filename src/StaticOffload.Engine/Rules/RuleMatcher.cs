@@ -39,6 +39,10 @@ public sealed class RuleMatcher(
                 matched.Add(FrameworkRuleName);
                 cacheControl = Blank(framework.CacheControl) ?? cacheControl;
                 contentType = Blank(framework.ContentType) ?? contentType;
+                // A .br/.gz file whose original is not synced (deleted, or excluded) is resolved on its own: without
+                // the manifest's encoding it would reach the bucket typed as the original with no Content-Encoding,
+                // and browsers would render compressed bytes as text.
+                contentEncoding = Blank(framework.ContentEncoding) ?? contentEncoding;
             }
 
             if (i == Rules.Count)

@@ -161,6 +161,24 @@ public class FileSelectorTests
         Assert.Equal(2, result.Excluded);
     }
 
+    [Fact]
+    public void Compressed_sibling_keeps_its_headers_when_its_original_is_deleted()
+    {
+        // Deleting app.js must not turn app.js.br into a changed object (a metadata copy without Content-Encoding).
+        var framework = new Dictionary<string, StaticOffload.Endpoints.EndpointHeaders>
+        {
+            ["app.js"] = new("no-cache", "text/javascript", false),
+            ["app.js.br"] = new("no-cache", "text/javascript", false, "br"),
+        };
+        var selector = new FileSelector(new RuleMatcher([], new ContentTypeMap(), 0, framework), CompressedAssetMode.Upload);
+
+        var before = selector.Select([new PublishedFile("/p/app.js", "app.js"), new PublishedFile("/p/app.js.br", "app.js.br")], "");
+        var after = selector.Select([new PublishedFile("/p/app.js.br", "app.js.br")], "");
+
+        Assert.Equal(new ObjectHeaders("text/javascript", "no-cache", "br"), after.Files.Single().Headers);
+        Assert.Equal(before.Files.Single(f => f.RelativePath == "app.js.br").Headers, after.Files.Single().Headers);
+    }
+
     [Theory]
     [InlineData(CompressedAssetMode.Skip)]
     [InlineData(CompressedAssetMode.Upload)]

@@ -241,4 +241,21 @@ public class RuleMatcherTests
         Assert.Equal("public, max-age=31536000", matcher.Resolve("other.css").Headers.CacheControl);
         Assert.Equal(["Assets", "Endpoints", "Mine"], matcher.Resolve("print.css").MatchedRules);
     }
+
+    [Fact]
+    public void Framework_encoding_of_a_precompressed_file_is_applied_and_a_user_rule_still_wins()
+    {
+        var user = new SyncRule("Mine", Glob.ParseList("**/*.gz"), ContentEncoding: "identity");
+        var framework = new Dictionary<string, StaticOffload.Endpoints.EndpointHeaders>
+        {
+            ["app.js.br"] = new("no-cache", "text/javascript", false, "br"),
+            ["data.json.gz"] = new("no-cache", "application/json", false, "gzip"),
+        };
+        var matcher = new RuleMatcher([user], new ContentTypeMap(), defaultRuleCount: 0, framework);
+
+        var br = matcher.Resolve("app.js.br").Headers;
+        Assert.Equal(("text/javascript", "br"), (br.ContentType, br.ContentEncoding));
+        Assert.Equal("identity", matcher.Resolve("data.json.gz").Headers.ContentEncoding);
+        Assert.Null(matcher.Resolve("app.js").Headers.ContentEncoding);
+    }
 }
