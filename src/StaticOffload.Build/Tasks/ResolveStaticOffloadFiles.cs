@@ -24,6 +24,12 @@ public sealed class ResolveStaticOffloadFiles : Microsoft.Build.Utilities.Task
     [Required]
     public string PublishDir { get; set; } = "";
 
+    /// <summary>
+    /// No publish ran in this build (the sync called on its own): the files are what the publish folder holds on
+    /// disk. Walked here rather than by an MSBuild glob, which cost more than the rest of a no-change sync.
+    /// </summary>
+    public bool ScanPublishDir { get; set; }
+
     /// <summary>The folder of the publish output that becomes the bucket prefix's root; empty for all of it.</summary>
     public string? SourceFolder { get; set; }
 
@@ -96,6 +102,10 @@ public sealed class ResolveStaticOffloadFiles : Microsoft.Build.Utilities.Task
             .Concat(StaticWebAssets
                 .Where(i => i.Metadata("TargetPath") is not null)
                 .Select(i => new PublishedFile(Path.Combine(publishDir, i.GetMetadata("TargetPath")), i.GetMetadata("TargetPath"))));
+        if (ScanPublishDir)
+        {
+            published = published.Concat(FileSelector.EnumerateFolder(publishDir, SourceFolder));
+        }
 
         var selector = new FileSelector(matcher, compressedMode);
         var selection = selector.Select(published, SourceFolder);
@@ -193,13 +203,23 @@ public sealed class ResolveStaticOffloadFiles : Microsoft.Build.Utilities.Task
         var item = new TaskItem(MsBuildEscaping.Escape(file.FullPath));
         item.SetMetadata("RelativePath", MsBuildEscaping.Escape(file.RelativePath));
         item.SetMetadata("ContentType", MsBuildEscaping.Escape(file.Headers.ContentType));
-        item.SetMetadata("CacheControl", MsBuildEscaping.Escape(file.Headers.CacheControl ?? ""));
-        item.SetMetadata("ContentEncoding", MsBuildEscaping.Escape(file.Headers.ContentEncoding ?? ""));
-        item.SetMetadata("StorageClass", MsBuildEscaping.Escape(file.Headers.StorageClass ?? ""));
-        item.SetMetadata("Acl", MsBuildEscaping.Escape(file.Headers.Acl ?? ""));
-        item.SetMetadata("EntryFile", MsBuildEscaping.Escape(file.EntryFile ? "true" : "false"));
-        item.SetMetadata("MatchedRules", MsBuildEscaping.Escape(string.Join(";", file.MatchedRules)));
+        item.SetMetadata("EntryFile", file.EntryFile ? "true" : "false");
+        // Unset reads as empty in MSBuild, and every metadata set is a copy of the item's immutable table: with
+        // 10,000 files, leaving out the empty ones is a measurable part of resolving them.
+        SetIfAny(item, "CacheControl", file.Headers.CacheControl);
+        SetIfAny(item, "ContentEncoding", file.Headers.ContentEncoding);
+        SetIfAny(item, "StorageClass", file.Headers.StorageClass);
+        SetIfAny(item, "Acl", file.Headers.Acl);
+        SetIfAny(item, "MatchedRules", string.Join(";", file.MatchedRules));
         return item;
+    }
+
+    private static void SetIfAny(TaskItem item, string name, string? value)
+    {
+        if (!string.IsNullOrEmpty(value))
+        {
+            item.SetMetadata(name, MsBuildEscaping.Escape(value));
+        }
     }
 
     private void LogError(Diagnostic d) => Log.LogDiagnostic(d);

@@ -109,7 +109,9 @@ public sealed class SyncStaticOffloadFiles : Microsoft.Build.Utilities.Task, ICa
             var engine = new SyncEngine(store, log);
             var run = System.Threading.Tasks.Task.Run(() => engine.RunAsync(request, _cancel.Token));
             // MSBuild's logger belongs to the build thread: messages from the engine's workers are relayed from here.
-            while (!run.Wait(TimeSpan.FromMilliseconds(200)))
+            // A kernel wait, not Task.Wait: that one spins before it blocks, every 200 ms, on a CPU the uploads need.
+            var finished = ((IAsyncResult)run).AsyncWaitHandle;
+            while (!finished.WaitOne(TimeSpan.FromMilliseconds(200)))
             {
                 log.DrainTo(Log);
             }
@@ -154,7 +156,7 @@ public sealed class SyncStaticOffloadFiles : Microsoft.Build.Utilities.Task, ICa
         }
 
         var maxDeletes = ParseInt(MaxDeletes, "StaticOffloadMaxDeletes", 256);
-        var concurrency = ParseInt(Concurrency, "StaticOffloadConcurrency", 16);
+        var concurrency = ParseInt(Concurrency, "StaticOffloadConcurrency", SyncRequest.DefaultConcurrency);
         var deleteAfterDeploys = ParseInt(DeleteAfterDeploys, "StaticOffloadDeleteAfterDeploys", 0);
         var deleteAfterHours = ParseInt(DeleteAfterHours, "StaticOffloadDeleteAfterHours", 0);
         _invalidationMaxPaths = ParseInt(InvalidationMaxPaths, "StaticOffloadInvalidationMaxPaths", 15);

@@ -108,6 +108,33 @@ public sealed class FileSelector(RuleMatcher rules, CompressedAssetMode compress
         return new SelectionResult(selected, excluded, compressedSkipped);
     }
 
+    /// <summary>
+    /// Every file under <paramref name="sourceFolder"/> of <paramref name="publishDir"/>, as paths relative to the
+    /// publish folder: the file list when the sync runs on its own after an earlier publish. Dot-files are included
+    /// (<c>.well-known/</c> is content), as MSBuild's <c>**</c> would include them.
+    /// </summary>
+    public static IReadOnlyList<PublishedFile> EnumerateFolder(string publishDir, string? sourceFolder)
+    {
+        var root = Path.GetFullPath(publishDir);
+        var folder = Path.Combine(root, NormalizeFolder(sourceFolder));
+        if (!Directory.Exists(folder))
+        {
+            return [];
+        }
+
+        var options = new EnumerationOptions
+        {
+            RecurseSubdirectories = true,
+            AttributesToSkip = 0,
+            IgnoreInaccessible = false,
+            ReturnSpecialDirectories = false,
+        };
+        var start = Path.TrimEndingDirectorySeparator(root).Length + 1;
+        return Directory.EnumerateFiles(folder, "*", options)
+            .Select(full => new PublishedFile(full, full[start..]))
+            .ToArray();
+    }
+
     private static string? CompressedOriginal(string relative)
     {
         foreach (var extension in new[] { ".br", ".gz" })

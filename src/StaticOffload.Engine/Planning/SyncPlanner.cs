@@ -25,9 +25,7 @@ public static class SyncPlanner
         foreach (var file in local)
         {
             localKeys.Add(file.Key);
-            var phase = file.EntryFile ? SyncPhase.EntryFiles
-                : file.Headers.Immutable ? SyncPhase.ImmutableAssets
-                : SyncPhase.Assets;
+            var phase = PhaseOf(file);
             if (!believedRemote.TryGetValue(file.Key, out var previous))
             {
                 actions.Add(new SyncAction(SyncActionKind.Upload, SyncReason.New, phase, file.Key, file, null));
@@ -62,16 +60,40 @@ public static class SyncPlanner
         }
 
         // Largest uploads first within a phase, so one big file does not start last and hold up the phase alone.
-        return new SyncPlan(actions
+        // One sort with one comparison: keys are unique, so the order is total.
+        var ordered = actions.ToArray();
+        Array.Sort(ordered, static (a, b) =>
+        {
+            var byPhase = a.Phase.CompareTo(b.Phase);
+            if (byPhase != 0)
+            {
+                return byPhase;
+            }
+
+            var bySize = UploadSize(b).CompareTo(UploadSize(a));
+            return bySize != 0 ? bySize : string.CompareOrdinal(a.Key, b.Key);
+        });
+        return new SyncPlan(ordered);
+    }
+
+    private static long UploadSize(SyncAction action) => action.Kind == SyncActionKind.Upload ? action.Local!.Size : -1;
+
+    /// <summary>The plan of a run that found nothing changed since the last one: every file unchanged, in phase order.</summary>
+    public static SyncPlan AllUnchanged(IReadOnlyCollection<LocalFile> local) =>
+        new(local
+            .Select(file => new SyncAction(SyncActionKind.Unchanged, SyncReason.Unchanged, PhaseOf(file), file.Key, file, null))
             .OrderBy(a => a.Phase)
-            .ThenByDescending(a => a.Kind == SyncActionKind.Upload ? a.Local!.Size : -1)
             .ThenBy(a => a.Key, StringComparer.Ordinal)
             .ToArray());
-    }
+
+    private static SyncPhase PhaseOf(LocalFile file) =>
+        file.EntryFile ? SyncPhase.EntryFiles : file.Headers.Immutable ? SyncPhase.ImmutableAssets : SyncPhase.Assets;
 
     public static bool SameContent(LocalFile file, SnapshotEntry entry)
     {
-        if (entry.Size != file.Size)
+        // Not hashed: the inventory hashes every file whose key has an entry, so this is only ever a new key. Were it
+        // not, uploading is the answer that cannot leave stale content behind.
+        if (entry.Size != file.Size || file.Digest is null)
         {
             return false;
         }

@@ -24,6 +24,8 @@ public static class Format
 
     public static string Count(int n) => n.ToString("#,0", CultureInfo.InvariantCulture);
 
+    /// <summary>Two decimals below a second (a no-change sync takes tens of milliseconds), one below ten.</summary>
     public static string Seconds(TimeSpan elapsed) =>
-        elapsed.TotalSeconds.ToString(elapsed.TotalSeconds < 10 ? "0.0" : "0", CultureInfo.InvariantCulture) + " s";
+        elapsed.TotalSeconds.ToString(elapsed.TotalSeconds < 0.995 ? "0.00" : elapsed.TotalSeconds < 9.95 ? "0.0" : "0",
+            CultureInfo.InvariantCulture) + " s";
 }

@@ -11,13 +11,13 @@ namespace StaticOffload.Rules;
 /// </summary>
 public sealed class Glob
 {
-    private readonly Regex _regex;
+    private readonly Func<string, bool> _isMatch;
     private readonly bool _matchesFileNameOnly;
 
-    private Glob(string pattern, Regex regex, bool matchesFileNameOnly)
+    private Glob(string pattern, Func<string, bool> isMatch, bool matchesFileNameOnly)
     {
         Pattern = pattern;
-        _regex = regex;
+        _isMatch = isMatch;
         _matchesFileNameOnly = matchesFileNameOnly;
     }
 
@@ -39,10 +39,95 @@ public sealed class Glob
         }
 
         var fileNameOnly = !anchored && !normalized.Contains('/');
-        var regex = new Regex(
-            "^" + Translate(normalized) + "$",
-            RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled);
-        return new Glob(normalized, regex, fileNameOnly);
+        // Translated (and checked) even when a plain string test will do the matching: a malformed pattern must fail
+        // the same way either way.
+        var regex = new Regex("^" + Translate(normalized) + "$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+
+        // "**/name" is "name" at any depth: the same test on the file name.
+        var segment = fileNameOnly ? normalized
+            : !anchored && normalized.StartsWith("**/", StringComparison.Ordinal) && normalized.IndexOf('/', 3) < 0 ? normalized[3..]
+            : null;
+        if (segment is not null && SimpleMatcher(segment) is { } simple)
+        {
+            return new Glob(normalized, simple, matchesFileNameOnly: true);
+        }
+
+        return new Glob(normalized, regex.IsMatch, fileNameOnly);
+    }
+
+    /// <summary>
+    /// A plain string test for the shapes nearly every rule has (<c>*.css</c>, <c>*.{css,js}</c>, <c>app*.json</c>,
+    /// <c>sw.js</c>), or null for anything else. Thousands of files times a dozen rules made regex matching the
+    /// larger part of resolving the files.
+    /// </summary>
+    private static Func<string, bool>? SimpleMatcher(string segment)
+    {
+        var alternatives = ExpandAlternation(segment);
+        if (alternatives is null)
+        {
+            return null;
+        }
+
+        var tests = new List<(string Prefix, string? Suffix)>();
+        foreach (var alternative in alternatives)
+        {
+            if (alternative.Contains('?') || alternative.Contains("**", StringComparison.Ordinal))
+            {
+                return null;
+            }
+
+            var star = alternative.IndexOf('*');
+            if (star < 0)
+            {
+                tests.Add((alternative, null));
+            }
+            else if (alternative.IndexOf('*', star + 1) < 0)
+            {
+                tests.Add((alternative[..star], alternative[(star + 1)..]));
+            }
+            else
+            {
+                return null;
+            }
+        }
+
+        var all = tests.ToArray();
+        return name =>
+        {
+            foreach (var (prefix, suffix) in all)
+            {
+                if (suffix is null
+                        ? name.Equals(prefix, StringComparison.OrdinalIgnoreCase)
+                        : name.Length >= prefix.Length + suffix.Length
+                          && name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)
+                          && name.EndsWith(suffix, StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        };
+    }
+
+    /// <summary><c>a{b,c}d</c> → <c>abd</c>, <c>acd</c>; null when there is more than one group.</summary>
+    private static string[]? ExpandAlternation(string segment)
+    {
+        var open = segment.IndexOf('{');
+        if (open < 0)
+        {
+            return [segment];
+        }
+
+        var close = segment.IndexOf('}', open);
+        if (close < 0 || segment.IndexOf('{', close) >= 0)
+        {
+            return null;
+        }
+
+        var head = segment[..open];
+        var tail = segment[(close + 1)..];
+        return segment[(open + 1)..close].Split(',').Select(choice => head + choice + tail).ToArray();
     }
 
     /// <summary>Splits a <c>;</c>-separated list, the way MSBuild writes lists in metadata.</summary>
@@ -55,7 +140,7 @@ public sealed class Glob
     public bool IsMatch(string relativePath)
     {
         var candidate = _matchesFileNameOnly ? relativePath[(relativePath.LastIndexOf('/') + 1)..] : relativePath;
-        return _regex.IsMatch(candidate);
+        return _isMatch(candidate);
     }
 
     public override string ToString() => Pattern;

@@ -29,6 +29,13 @@ public interface IObjectStore
     Task<string> UploadAsync(string key, string path, long size, ObjectHeaders headers, string sha256,
         IProgress<long>? bytesSent, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Uploads bytes already in memory (a small file read whole) with the full header set; returns the object's ETag.
+    /// The digest is of exactly these bytes, so the store can send their MD5 for the server to check.
+    /// </summary>
+    Task<string> UploadBytesAsync(string key, ArraySegment<byte> content, ObjectHeaders headers, Hashing.ContentDigest digest,
+        CancellationToken cancellationToken);
+
     /// <summary>Replaces the object's headers in place (server-side copy); returns the new ETag.</summary>
     Task<string> UpdateHeadersAsync(string key, ObjectHeaders headers, string? sha256,
         CancellationToken cancellationToken);

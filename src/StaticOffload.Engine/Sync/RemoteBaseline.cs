@@ -16,12 +16,16 @@ public static class RemoteBaseline
 {
     public sealed record Result(Dictionary<string, SnapshotEntry> Entries, int Listed, int TrustedFromState, int Headed);
 
-    public static async Task<Result> BuildAsync(IObjectStore store, string prefix, IReadOnlyList<LocalFile> local,
-        SyncSnapshot? state, DateTimeOffset? stateWrittenAt, int concurrency, CancellationToken cancellationToken)
-    {
-        var listing = (await store.ListAsync(prefix, cancellationToken).ConfigureAwait(false))
+    /// <summary>The prefix's objects, without the sync's own state folder.</summary>
+    public static async Task<IReadOnlyList<RemoteObject>> ListAsync(IObjectStore store, string prefix, CancellationToken cancellationToken) =>
+        (await store.ListAsync(prefix, cancellationToken).ConfigureAwait(false))
             .Where(o => !RemoteState.IsReserved(prefix, o.Key))
             .ToArray();
+
+    /// <param name="local">The local files; every one whose key is in <paramref name="listing"/> must be hashed.</param>
+    public static async Task<Result> BuildAsync(IObjectStore store, IReadOnlyList<RemoteObject> listing, IReadOnlyList<LocalFile> local,
+        SyncSnapshot? state, DateTimeOffset? stateWrittenAt, int concurrency, CancellationToken cancellationToken)
+    {
         var trusted = 0;
         var localByKey = local.ToDictionary(f => f.Key, StringComparer.Ordinal);
         var baseline = new Dictionary<string, SnapshotEntry>(StringComparer.Ordinal);
@@ -40,7 +44,7 @@ public static class RemoteBaseline
                 continue;
             }
 
-            if (localByKey.TryGetValue(remote.Key, out var file) && remote.Size == file.Size)
+            if (localByKey.TryGetValue(remote.Key, out var file) && remote.Size == file.Size && file.Digest is not null)
             {
                 if (await ContentMatchesAsync(entry.ETag, file, cancellationToken).ConfigureAwait(false))
                 {
@@ -70,7 +74,7 @@ public static class RemoteBaseline
                 }
             }).ConfigureAwait(false);
 
-        return new Result(baseline, listing.Length, trusted, toHead.Count);
+        return new Result(baseline, listing.Count, trusted, toHead.Count);
     }
 
     /// <summary>
@@ -82,7 +86,7 @@ public static class RemoteBaseline
 
     private static async Task<bool> ContentMatchesAsync(string etag, LocalFile file, CancellationToken cancellationToken)
     {
-        if (etag == file.Digest.Md5 || etag == file.Digest.ETag)
+        if (etag == file.Digest!.Md5 || etag == file.Digest.ETag)
         {
             return true;
         }

@@ -19,7 +19,7 @@ public static class RequestValidator
         if (request.Concurrency is < 1 or > 256)
         {
             problems.Add(Diagnostic.Error(DiagnosticCodes.InvalidProperty,
-                $"StaticOffloadConcurrency is {request.Concurrency}; use a number from 1 to 256 (default 16)."));
+                $"StaticOffloadConcurrency is {request.Concurrency}; use a number from 1 to 256 (default {SyncRequest.DefaultConcurrency})."));
         }
 
         if (request.MaxDeletes < 0)

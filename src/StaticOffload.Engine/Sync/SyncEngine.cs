@@ -56,6 +56,24 @@ public sealed class SyncEngine(IObjectStore store, ISyncLog log, TimeProvider? c
     {
         SyncResult Fail(SyncPlan? plan = null, bool listed = false) => fail(plan, listed);
         var prefix = request.Destination.Prefix;
+        var (stated, statErrors) = LocalInventory.Stat(request.Files, prefix);
+        if (statErrors.Count > 0)
+        {
+            diagnostics.AddRange(statErrors);
+            return Fail();
+        }
+
+        var stampable = !request.Verify && !request.DryRun;
+        var fingerprint = stampable ? SyncStamp.Compute(request, store.Destination, stated) : null;
+        if (fingerprint is not null && SyncStamp.Matches(request.SnapshotPath, fingerprint))
+        {
+            log.Detail("StaticOffload: the same files, sizes, times and headers as at the end of the last sync; the snapshot was not read.");
+            var unchanged = SyncPlanner.AllUnchanged(stated);
+            return Finish(request, new SyncResult { Plan = unchanged, Diagnostics = diagnostics, Elapsed = stopwatch.Elapsed });
+        }
+
+        // From here on the snapshot may change; a stamp must not outlive the snapshot it vouched for.
+        SyncStamp.Delete(request.SnapshotPath);
         var snapshotStore = new SnapshotStore(request.SnapshotPath);
         var snapshot = snapshotStore.Load(store.Destination, out var snapshotWarning);
         if (snapshotWarning is not null)
@@ -63,22 +81,47 @@ public sealed class SyncEngine(IObjectStore store, ISyncLog log, TimeProvider? c
             diagnostics.Add(snapshotWarning);
         }
 
-        var (local, readErrors, hashed) = await LocalInventory.TakeAsync(request.Files, prefix, snapshot?.Entries, cancellationToken)
+        var scan = LocalInventory.Scan(stated, snapshot?.Entries);
+        if (scan.Errors.Count > 0)
+        {
+            diagnostics.AddRange(scan.Errors);
+            return Fail();
+        }
+
+        var fromSnapshot = snapshot is not null && !request.Verify;
+        BucketListing? bucket = null;
+        if (!fromSnapshot)
+        {
+            try
+            {
+                bucket = await ListBucketAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+            catch (SyncFailedException ex)
+            {
+                diagnostics.Add(ex.Diagnostic);
+                return Fail(listed: true);
+            }
+        }
+
+        // Only a key the bucket may already hold needs its digest before the plan: it decides between upload and
+        // nothing. Any other file is uploaded regardless, and hashed from the bytes read for its upload.
+        var known = fromSnapshot ? snapshot!.Entries.Keys.ToHashSet(StringComparer.Ordinal) : bucket!.Keys;
+        var (local, readErrors, hashed) = await LocalInventory.CompleteAsync(scan, known.Contains, cancellationToken)
             .ConfigureAwait(false);
         if (readErrors.Count > 0)
         {
             diagnostics.AddRange(readErrors);
-            return Fail();
+            return Fail(listed: !fromSnapshot);
         }
 
-        log.Detail($"StaticOffload: {local.Count} files, {hashed} hashed, {local.Count - hashed} unchanged on disk since the last sync.");
+        log.Detail($"StaticOffload: {local.Count} files, {hashed} hashed, {local.Count - scan.Stale.Count} unchanged on disk since the last sync, {scan.Stale.Count - hashed} new to the bucket (hashed as they upload).");
 
         Baseline baseline;
         try
         {
-            baseline = snapshot is not null && !request.Verify
-                ? new Baseline(snapshot.Entries, snapshot.Deploys, snapshot.RemoteStateSha256, Listed: false)
-                : await ReadBucketAsync(request, local, cancellationToken).ConfigureAwait(false);
+            baseline = fromSnapshot
+                ? new Baseline(snapshot!.Entries, snapshot.Deploys, snapshot.RemoteStateSha256, Listed: false)
+                : await CompareWithBucketAsync(request, bucket!, local, cancellationToken).ConfigureAwait(false);
             if (snapshot is not null && request.Verify)
             {
                 // The bucket decides what is there; the local snapshot still knows how many deploys happened.
@@ -88,7 +131,7 @@ public sealed class SyncEngine(IObjectStore store, ISyncLog log, TimeProvider? c
         catch (SyncFailedException ex)
         {
             diagnostics.Add(ex.Diagnostic);
-            return Fail(listed: snapshot is null);
+            return Fail(listed: !fromSnapshot);
         }
 
         var previousLive = baseline.Entries.Values.Count(e => e.RemovedAt is null);
@@ -163,7 +206,11 @@ public sealed class SyncEngine(IObjectStore store, ISyncLog log, TimeProvider? c
                 Deploys = deploys,
                 Entries = executor.State,
             };
-            if (request.RemoteState && !cancellationToken.IsCancellationRequested)
+            // Unchanged since it was last written (baseline from the snapshot, nothing done, nothing refreshed): the
+            // bucket's copy is current, and serializing 10,000 entries to learn that was most of a no-op's time.
+            var stateUnchanged = !deployed && !refreshed && snapshot is not null && !request.Verify
+                                 && baseline.RemoteStateSha256 is not null;
+            if (request.RemoteState && !stateUnchanged && !cancellationToken.IsCancellationRequested)
             {
                 remoteStateSha = await WriteRemoteStateAsync(state, prefix, remoteStateSha, diagnostics).ConfigureAwait(false);
             }
@@ -173,6 +220,17 @@ public sealed class SyncEngine(IObjectStore store, ISyncLog log, TimeProvider? c
             if (deployed || refreshed || snapshot is null || request.Verify || remoteStateSha != baseline.RemoteStateSha256)
             {
                 snapshotStore.Save(state with { RemoteStateSha256 = remoteStateSha });
+            }
+
+            // Clean end, nothing left for later: the next run with the same inputs can skip all of this.
+            var clean = fingerprint is not null && !cancellationToken.IsCancellationRequested && executor.Errors.Count == 0
+                        && diagnostics.All(d => d.Severity != DiagnosticSeverity.Error)
+                        && (!request.RemoteState || remoteStateSha is not null)
+                        && state.Entries.Values.All(e => e.RemovedAt is null)
+                        && executor.Completed.Count == plan.Changes.Count();
+            if (clean)
+            {
+                SyncStamp.Write(request.SnapshotPath, fingerprint!);
             }
         }
 
@@ -190,7 +248,14 @@ public sealed class SyncEngine(IObjectStore store, ISyncLog log, TimeProvider? c
 
     private sealed record Baseline(Dictionary<string, SnapshotEntry> Entries, int Deploys, string? RemoteStateSha256, bool Listed);
 
-    private async Task<Baseline> ReadBucketAsync(SyncRequest request, IReadOnlyList<LocalFile> local, CancellationToken cancellationToken)
+    /// <summary>What the bucket says it holds: its listing and the state document a previous sync left there.</summary>
+    private sealed record BucketListing(IReadOnlyList<RemoteObject> Objects, SyncSnapshot? State, string? StateSha256,
+        DateTimeOffset? StateWrittenAt)
+    {
+        public HashSet<string> Keys { get; } = Objects.Select(o => o.Key).ToHashSet(StringComparer.Ordinal);
+    }
+
+    private async Task<BucketListing> ListBucketAsync(SyncRequest request, CancellationToken cancellationToken)
     {
         var prefix = request.Destination.Prefix;
         SyncSnapshot? state = null;
@@ -207,10 +272,17 @@ public sealed class SyncEngine(IObjectStore store, ISyncLog log, TimeProvider? c
             }
         }
 
-        var result = await RemoteBaseline.BuildAsync(store, prefix, local, state, writtenAt, request.Concurrency, cancellationToken)
-            .ConfigureAwait(false);
+        var objects = await RemoteBaseline.ListAsync(store, prefix, cancellationToken).ConfigureAwait(false);
+        return new BucketListing(objects, state, stateSha, writtenAt);
+    }
+
+    private async Task<Baseline> CompareWithBucketAsync(SyncRequest request, BucketListing bucket, IReadOnlyList<LocalFile> local,
+        CancellationToken cancellationToken)
+    {
+        var result = await RemoteBaseline.BuildAsync(store, bucket.Objects, local, bucket.State, bucket.StateWrittenAt,
+            request.Concurrency, cancellationToken).ConfigureAwait(false);
         log.Detail($"StaticOffload: no local snapshot; {result.Listed} objects listed, {result.TrustedFromState} confirmed by the bucket's sync state, {result.Headed} read with HEAD.");
-        return new Baseline(result.Entries, state?.Deploys ?? 0, stateSha, Listed: true);
+        return new Baseline(result.Entries, bucket.State?.Deploys ?? 0, bucket.StateSha256, Listed: true);
     }
 
     /// <summary>Writes the bucket's copy of the state when it differs from the one there; returns its hash.</summary>
@@ -259,7 +331,7 @@ public sealed class SyncEngine(IObjectStore store, ISyncLog log, TimeProvider? c
                 var refreshed = entry with
                 {
                     LastWriteTicks = file.LastWriteTicks,
-                    Md5 = file.Digest.Md5,
+                    Md5 = file.Digest!.Md5,
                     Sha256 = file.Digest.Sha256,
                     Headers = file.Headers,
                     RemovedAt = null,

@@ -29,7 +29,13 @@ public sealed record SyncRequest
 
     public bool DryRun { get; init; }
 
-    public int Concurrency { get; init; } = 16;
+    /// <summary>
+    /// Requests in flight. 32, not 16: on the benchmark's 10,000 small files, 32 finished a first upload in 5.4 s
+    /// against 6.4 s, with less CPU on both sides (more requests complete per wake-up); 64 gained nothing more.
+    /// </summary>
+    public const int DefaultConcurrency = 32;
+
+    public int Concurrency { get; init; } = DefaultConcurrency;
 
     /// <summary>Keep removed keys until they have been gone for more than this many deploys.</summary>
     public int DeleteAfterDeploys { get; init; }

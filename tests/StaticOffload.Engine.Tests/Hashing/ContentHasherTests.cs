@@ -146,4 +146,15 @@ public class ContentHasherTests
         public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
             base.ReadAsync(buffer, offset, Math.Min(count, maxRead), cancellationToken);
     }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("abc")]
+    [InlineData("a longer text, hashed in memory and as a stream")]
+    public async Task In_memory_digest_equals_the_streamed_one(string text)
+    {
+        var content = Encoding.UTF8.GetBytes(text);
+
+        Assert.Equal(await Hash(content, 8 * 1024 * 1024, 8 * 1024 * 1024), ContentHasher.Hash(content));
+    }
 }

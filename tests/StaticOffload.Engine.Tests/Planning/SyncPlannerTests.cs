@@ -43,6 +43,22 @@ public class SyncPlannerTests
     }
 
     [Fact]
+    public void New_file_not_hashed_yet_is_uploaded_as_new()
+    {
+        var plan = SyncPlanner.Plan([Local("a.css") with { Digest = null }], Remote(), deleteRemoved: true);
+
+        Assert.Equal((SyncActionKind.Upload, SyncReason.New), (plan.Actions[0].Kind, plan.Actions[0].Reason));
+    }
+
+    [Fact]
+    public void Known_key_without_a_digest_is_uploaded_never_taken_as_unchanged()
+    {
+        var plan = SyncPlanner.Plan([Local("a.css") with { Digest = null }], Remote(("a.css", Entry(headers: Css))), true);
+
+        Assert.Equal((SyncActionKind.Upload, SyncReason.ContentChanged), (plan.Actions[0].Kind, plan.Actions[0].Reason));
+    }
+
+    [Fact]
     public void Same_content_and_same_headers_is_unchanged()
     {
         var previous = Entry(headers: Css);

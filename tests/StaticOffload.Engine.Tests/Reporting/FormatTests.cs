@@ -37,10 +37,13 @@ public class FormatTests
         Assert.Equal(expected, Format.Count(n));
 
     [Theory]
-    [InlineData(0.04, "0.0 s")]
+    [InlineData(0.04, "0.04 s")]
+    [InlineData(0.994, "0.99 s")]
+    [InlineData(0.996, "1.0 s")]
     [InlineData(2.25, "2.3 s")]
     [InlineData(9.94, "9.9 s")]
+    [InlineData(9.96, "10 s")]
     [InlineData(42.4, "42 s")]
-    public void Seconds_shows_one_decimal_below_ten(double seconds, string expected) =>
+    public void Seconds_shows_two_decimals_below_one_and_one_below_ten(double seconds, string expected) =>
         Assert.Equal(expected, Format.Seconds(TimeSpan.FromSeconds(seconds)));
 }

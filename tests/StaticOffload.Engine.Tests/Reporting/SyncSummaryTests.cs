@@ -97,7 +97,7 @@ public class SyncSummaryTests
     public void Summary_of_an_empty_sync_shows_zeros()
     {
         Assert.Equal(
-            "StaticOffload: s3://my-site-assets/site/ — 0 uploaded (0 B), 0 metadata updated, 0 deleted, 0 unchanged in 0.0 s",
+            "StaticOffload: s3://my-site-assets/site/ — 0 uploaded (0 B), 0 metadata updated, 0 deleted, 0 unchanged in 0.00 s",
             SyncSummary.Format(Destination, new SyncResult()));
     }
 }

@@ -35,6 +35,24 @@ public class GlobTests
         { "app.min.js", "appXminXjs", false },
         { "file(1)+[x].txt", "file(1)+[x].txt", true },
         { "a,b.txt", "a,b.txt", true },
+        // The shapes matched without a regex: literal name, one '*', one {a,b} group; any case, at any depth.
+        { "sw.js", "js/sw.js", true },
+        { "sw.js", "js/sw.jsx", false },
+        { "SW.JS", "sw.js", true },
+        { "*.CSS", "a/b/site.css", true },
+        { "**/*.css", "a/b/site.CSS", true },
+        { "**/*.css", "a/b/site.css.map", false },
+        { "appsettings*.json", "appsettings.Production.json", true },
+        { "appsettings*.json", "xappsettings.json", false },
+        { "app*pp", "app", false },
+        { "*.{css,js}", "dir.css/readme", false },
+        { "*.{br,gz}", "deep/a/b.js.gz", true },
+        { "{sw,app}.js", "app.js", true },
+        { "{sw,app}.js", "xapp.js", false },
+        { "*", "any/file.bin", true },
+        // Two stars in one name still go through the regex.
+        { "*.staticwebassets.*.json", "app.staticwebassets.endpoints.json", true },
+        { "*.staticwebassets.*.json", "app.staticwebassets.json", false },
     };
 
     [Theory]

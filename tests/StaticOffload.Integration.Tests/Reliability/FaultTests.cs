@@ -4,6 +4,7 @@ using StaticOffload.Hashing;
 using StaticOffload.Planning;
 using StaticOffload.Rules;
 using StaticOffload.Snapshot;
+using StaticOffload.Sync;
 using StaticOffload.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -81,15 +82,45 @@ public sealed class FaultTests(S3ServerFixture server, PackageFeedFixture feed, 
                          $"{objects} objects checked, 0 lost");
     }
 
-    [Fact]
-    public async Task A_file_rewritten_while_it_uploads_is_reported_with_SO1019_and_not_recorded()
+    /// <summary>Holds the first PUT of <paramref name="key"/> for 2 s: time for the test to rewrite the file.</summary>
+    private FaultProxy StallFirstPut(string key) => new(server.Endpoint, new FaultProfile
     {
-        var bucket = await server.CreateBucketAsync(nameof(A_file_rewritten_while_it_uploads_is_reported_with_SO1019_and_not_recorded));
-        await using var proxy = new FaultProxy(server.Endpoint, new FaultProfile
-        {
-            Stall = 1.0, StallDuration = TimeSpan.FromSeconds(2), MaxFaults = 1,
-            Eligible = (method, path) => method == "PUT" && path.Contains("moving.css", StringComparison.Ordinal),
-        });
+        Stall = 1.0, StallDuration = TimeSpan.FromSeconds(2), MaxFaults = 1,
+        Eligible = (method, path) => method == "PUT" && path.Contains(key, StringComparison.Ordinal),
+    });
+
+    [Fact]
+    public async Task A_large_file_rewritten_while_it_streams_is_reported_with_SO1019_and_not_recorded()
+    {
+        // Above the in-memory limit the SDK reads the file as it sends it, so a rewrite meanwhile mixes two versions.
+        var bucket = await server.CreateBucketAsync(nameof(A_large_file_rewritten_while_it_streams_is_reported_with_SO1019_and_not_recorded));
+        await using var proxy = StallFirstPut("moving.bin");
+        using var harness = new EngineHarness(server, bucket) { EndpointOverride = proxy.Endpoint };
+        var size = PlanExecutor.BufferedUploadLimit + 4096;
+        var path = harness.Write("moving.bin", Enumerable.Repeat((byte)'a', size).ToArray());
+
+        var run = harness.SyncAsync();
+        await Task.Delay(700);
+        await File.WriteAllBytesAsync(path, Enumerable.Repeat((byte)'b', size).ToArray());
+        File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddSeconds(5));
+        var result = await run;
+
+        Assert.Equal("SO1019", Assert.Single(result.Diagnostics).Code);
+        Assert.False(new SnapshotStore(harness.SnapshotPath).Load($"s3://{bucket}/ at {proxy.Endpoint}", out _)?.Entries.ContainsKey("moving.bin") ?? false);
+
+        proxy.Enabled = false;
+        await harness.SyncSucceededAsync();
+        var (body, _) = await server.GetAsync(bucket, "moving.bin");
+        Assert.All(body, b => Assert.Equal((byte)'b', b));
+    }
+
+    [Fact]
+    public async Task A_small_file_rewritten_while_it_uploads_is_synced_as_read_and_the_new_version_follows()
+    {
+        // Small files are read whole before the request: the bucket gets exactly the bytes hashed and recorded,
+        // and the rewrite (a newer mtime) is a change for the next sync.
+        var bucket = await server.CreateBucketAsync(nameof(A_small_file_rewritten_while_it_uploads_is_synced_as_read_and_the_new_version_follows));
+        await using var proxy = StallFirstPut("moving.css");
         using var harness = new EngineHarness(server, bucket) { EndpointOverride = proxy.Endpoint };
         var path = harness.Write("moving.css", "a{color:red}");
 
@@ -99,11 +130,13 @@ public sealed class FaultTests(S3ServerFixture server, PackageFeedFixture feed, 
         File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddSeconds(5));
         var result = await run;
 
-        Assert.Equal("SO1019", Assert.Single(result.Diagnostics).Code);
-        Assert.False(new SnapshotStore(harness.SnapshotPath).Load($"s3://{bucket}/ at {proxy.Endpoint}", out _)?.Entries.ContainsKey("moving.css") ?? false);
+        Assert.True(result.Succeeded, string.Join(Environment.NewLine, result.Diagnostics));
+        var (first, _) = await server.GetAsync(bucket, "moving.css");
+        Assert.Equal("a{color:red}", System.Text.Encoding.UTF8.GetString(first));
 
         proxy.Enabled = false;
-        await harness.SyncSucceededAsync();
+        var second = await harness.SyncSucceededAsync();
+        Assert.Equal(1, second.CompletedCount(SyncActionKind.Upload));
         var (body, _) = await server.GetAsync(bucket, "moving.css");
         Assert.Equal("a{color:blue}", System.Text.Encoding.UTF8.GetString(body));
     }

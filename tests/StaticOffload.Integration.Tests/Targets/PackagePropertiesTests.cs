@@ -22,7 +22,7 @@ public sealed class PackagePropertiesTests(S3ServerFixture server, PackageFeedFi
         Assert.Equal("true", on.GetPropertyValue("StaticOffloadEnabled"));
         Assert.Equal("wwwroot", on.GetPropertyValue("StaticOffloadSourceFolder"));
         Assert.Equal("256", on.GetPropertyValue("StaticOffloadMaxDeletes"));
-        Assert.Equal("16", on.GetPropertyValue("StaticOffloadConcurrency"));
+        Assert.Equal("32", on.GetPropertyValue("StaticOffloadConcurrency"));
         Assert.Equal("true", on.GetPropertyValue("StaticOffloadDelete"));
         Assert.Equal("Skip", on.GetPropertyValue("StaticOffloadCompressedAssets"));
         Assert.Equal(Path.Combine(project.Directory, "obj", "Release", "net10.0", "staticoffload.snapshot.json"),

@@ -1,6 +1,7 @@
 using Amazon;
 using Amazon.Runtime;
 using Amazon.Runtime.CredentialManagement;
+using Amazon.Runtime.Credentials;
 using Amazon.S3;
 using StaticOffload.Diagnostics;
 
@@ -61,6 +62,41 @@ public static class S3ClientFactory
             config.ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED;
         }
 
+        // The getter reads an environment variable on every request when the value is not set; fixing it to what
+        // it reads now keeps its meaning and takes that lookup out of every request.
+        config.DisableMultiregionAccessPoints = config.DisableMultiregionAccessPoints;
+        credentials ??= ResolveOnce(config);
         return credentials is null ? new AmazonS3Client(config) : new AmazonS3Client(credentials, config);
+    }
+
+    /// <summary>
+    /// The default chain, resolved once for the client's life instead of per request. Keys from the environment are
+    /// read again on every request by the SDK (a scan of the whole environment each time, ~10% of the CPU of a
+    /// 10,000-file upload); they cannot change under a running build, so they are taken once as fixed credentials.
+    /// Credentials that expire (SSO, assume-role, instance role) stay the SDK's objects and keep refreshing.
+    /// </summary>
+    private static AWSCredentials? ResolveOnce(AmazonS3Config config)
+    {
+        AWSCredentials resolved;
+        try
+        {
+            resolved = DefaultAWSCredentialsIdentityResolver.GetCredentials(config);
+        }
+        catch (Exception ex) when (ex is AmazonClientException or AmazonServiceException)
+        {
+            // No credentials anywhere: the client resolves again per request and fails with the SDK's own message,
+            // which S3Errors turns into SO1017 with the fix.
+            return null;
+        }
+
+        if (resolved is not EnvironmentVariablesAWSCredentials)
+        {
+            return resolved;
+        }
+
+        var keys = resolved.GetCredentials();
+        return keys.UseToken
+            ? new SessionAWSCredentials(keys.AccessKey, keys.SecretKey, keys.Token)
+            : new BasicAWSCredentials(keys.AccessKey, keys.SecretKey);
     }
 }

@@ -33,7 +33,7 @@ public sealed record S3Destination
     /// <summary>Region to sign with when none is configured (e.g. "auto" for R2).</summary>
     public string? SigningRegion { get; init; }
 
-    public int MaxConnections { get; init; } = 16;
+    public int MaxConnections { get; init; } = Sync.SyncRequest.DefaultConcurrency;
 
     public string Describe() =>
         $"s3://{Bucket}/{Prefix}" + (string.IsNullOrEmpty(ServiceUrl) ? "" : $" at {ServiceUrl.TrimEnd('/')}");

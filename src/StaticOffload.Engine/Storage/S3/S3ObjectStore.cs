@@ -126,18 +126,49 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         ApplyHeaders(request.Headers, request.Metadata, headers, sha256);
         request.StorageClass = StorageClass(headers);
         request.CannedACL = Acl(headers);
-        long reported = 0;
-        if (bytesSent is not null)
-        {
-            request.StreamTransferProgress += (_, e) =>
-            {
-                bytesSent.Report(e.TransferredBytes - reported);
-                reported = e.TransferredBytes;
-            };
-        }
-
+        // No StreamTransferProgress here: the SDK raises it per buffer through a background dispatcher (a thread
+        // wake-up each time, ~7% of the CPU of a 10,000-file upload) and counts the aws-chunked framing as file
+        // bytes. A single PUT is at most MultipartThreshold; the caller counts it when it completes.
         var response = await Call(() => Client.PutObjectAsync(request, cancellationToken), key).ConfigureAwait(false);
         return response.ETag ?? "";
+    }
+
+    public async Task<string> UploadBytesAsync(string key, ArraySegment<byte> content, ObjectHeaders headers,
+        Hashing.ContentDigest digest, CancellationToken cancellationToken)
+    {
+        var request = new PutObjectRequest
+        {
+            BucketName = _destination.Bucket,
+            Key = key,
+            ContentType = headers.ContentType,
+            InputStream = new MemoryStream(content.Array!, content.Offset, content.Count, writable: false),
+            // The body is in memory, so the signature can cover it whole: one SHA-256 pass instead of aws-chunked
+            // framing (a signed chunk every 64 KB, a trailing checksum and a copy of every byte), and a request every
+            // S3-compatible store accepts. Content-MD5 lets the server reject bytes damaged on the way.
+            UseChunkEncoding = false,
+            MD5Digest = Convert.ToBase64String(Convert.FromHexString(digest.Md5)),
+            WebsiteRedirectLocation = headers.RedirectLocation,
+        };
+        if (_destination.ChunkedUploads)
+        {
+            // Where the store takes the SDK's checksums (AWS), the object keeps its CRC-32 as with any other upload.
+            // Given here from the span in one vectorized pass; the SDK would read the stream again in 4 KB copies.
+            request.ChecksumCRC32 = Crc32Base64(content);
+        }
+
+        ApplyHeaders(request.Headers, request.Metadata, headers, digest.Sha256);
+        request.StorageClass = StorageClass(headers);
+        request.CannedACL = Acl(headers);
+        var response = await Call(() => Client.PutObjectAsync(request, cancellationToken), key).ConfigureAwait(false);
+        return response.ETag ?? "";
+    }
+
+    /// <summary>The x-amz-checksum-crc32 form: the CRC-32 big-endian, in base64.</summary>
+    public static string Crc32Base64(ReadOnlySpan<byte> content)
+    {
+        Span<byte> bytes = stackalloc byte[4];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(bytes, System.IO.Hashing.Crc32.HashToUInt32(content));
+        return Convert.ToBase64String(bytes);
     }
 
     private async Task<string> UploadMultipartAsync(string key, string path, long size, ObjectHeaders headers,
