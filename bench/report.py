@@ -185,6 +185,10 @@ w("")
 # ---- targets
 w("## Targets of issue 5")
 w("")
+w("A target is judged on the whole process (ours: MSBuild start-up and resolving the files included, against a peer's "
+  "whole process). Where a row says *sync step alone*, ours is the sync task's own time from its summary line, still "
+  "against the peer's whole process: what the package adds to a build that runs MSBuild anyway.")
+w("")
 w("| corpus | target | verdict | numbers |")
 w("| --- | --- | --- | --- |")
 
@@ -211,8 +215,14 @@ for c in corpora:
           f"fastest peer {fmt_s(fastest)}; ours {fmt_s(x['wall'])} whole process (×{fastest / x['wall']:.2f}), "
           f"{fmt_s(x['in_task'])} in-task (×{fastest / x['in_task']:.1f} if MSBuild start-up is left out) |"
           if x["in_task"] else f"| {c} | no-op: 10× | – | – |")
+        if x["in_task"]:
+            w(f"| {c} | no-op: ≥ 10× faster than the fastest peer, sync step alone | {verdict(fastest / x['in_task'] >= 10)} | "
+              f"fastest peer {fmt_s(fastest)} (whole process); ours {fmt_s(x['in_task'])} in-task (×{fastest / x['in_task']:.1f}) |")
         if f:
             walk = f["walk_median_s"]
+            if x["in_task"]:
+                w(f"| {c} | no-op: within 2× of the bare walk + stat, sync step alone | {verdict(x['in_task'] <= 2 * walk)} | "
+                  f"walk {fmt_s(walk)}; ours {fmt_s(x['in_task'])} in-task ({x['in_task'] / walk:.1f}×) |")
             w(f"| {c} | no-op: within 2× of the bare walk + stat | {verdict(x['wall'] <= 2 * walk)} | walk {fmt_s(walk)}; "
               f"ours {fmt_s(x['wall'])} whole process ({x['wall'] / walk:.0f}×), {fmt_s(x['in_task'])} in-task "
               f"({(x['in_task'] or 0) / walk:.0f}×); MSBuild start-up alone {fmt_s(f['msbuild_empty_median_s'])}, "
@@ -222,6 +232,9 @@ for c in corpora:
         fastest = min(p["wall"] for p in peers["first"])
         w(f"| {c} | first upload: ahead of every peer | {verdict(x['wall'] < fastest)} | ours {fmt_s(x['wall'])} "
           f"(in-task {fmt_s(x['in_task'])}); fastest peer {fmt_s(fastest)} |")
+        if x["in_task"]:
+            w(f"| {c} | first upload: ahead of every peer, sync step alone | {verdict(x['in_task'] < fastest)} | "
+              f"ours {fmt_s(x['in_task'])} in-task; fastest peer {fmt_s(fastest)} (whole process) |")
         if f:
             raw = f["raw_median_s"]
             w(f"| {c} | first upload: within 1.2× of the raw PUT capacity | {verdict(x['wall'] <= 1.2 * raw)} | raw "

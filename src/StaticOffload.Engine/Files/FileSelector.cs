@@ -39,6 +39,8 @@ public sealed record SelectionResult(IReadOnlyList<SelectedFile> Files, int Excl
 /// </summary>
 public sealed class FileSelector(RuleMatcher rules, CompressedAssetMode compressedAssets)
 {
+    // Runs once per build over every file: compiled optimized at once, not first as tier-0 code (see Hot).
+    [System.Runtime.CompilerServices.MethodImpl(Hot.Loop)]
     public SelectionResult Select(IEnumerable<PublishedFile> published, string? sourceFolder)
     {
         var folder = NormalizeFolder(sourceFolder);

@@ -8,6 +8,8 @@ namespace StaticOffload.Files;
 /// </summary>
 public static class LinkGuard
 {
+    // Runs once per build over every file: compiled optimized at once, not first as tier-0 code (see Hot).
+    [System.Runtime.CompilerServices.MethodImpl(Hot.Loop)]
     public static (IReadOnlyList<SelectedFile> Kept, IReadOnlyList<Diagnostic> Warnings) Filter(
         IReadOnlyList<SelectedFile> files, string root)
     {

@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using StaticOffload.Planning;
 using StaticOffload.Sync;
 
@@ -12,53 +11,78 @@ namespace StaticOffload;
 /// </summary>
 public static class SyncReport
 {
-    private static readonly JsonSerializerOptions JsonOptions = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        Converters = { new JsonStringEnumConverter() },
-    };
-
     public static void Write(SyncRequest request, string destination, SyncResult result, ISyncLog log)
     {
         TryWrite(request.ReportPath, log, path =>
         {
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-            File.WriteAllText(path, JsonSerializer.Serialize(ToDocument(destination, result), JsonOptions));
+            File.WriteAllBytes(path, ToJson(destination, result));
         });
         TryWrite(request.MarkdownSummaryPath, log, path => File.AppendAllText(path, ToMarkdown(destination, result)));
     }
 
-    public static object ToDocument(string destination, SyncResult result)
+    /// <summary>
+    /// The report as indented JSON. Written member by member rather than by reflection over a shape: the
+    /// serializer's first use cost more than the rest of a no-change sync.
+    /// </summary>
+    public static byte[] ToJson(string destination, SyncResult result)
     {
         var completed = result.Completed.Select(a => a.Key).ToHashSet(StringComparer.Ordinal);
-        return new
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
         {
-            destination,
-            succeeded = result.Succeeded,
-            dryRun = result.DryRun,
-            elapsedSeconds = Math.Round(result.Elapsed.TotalSeconds, 3),
-            usedListing = result.UsedListing,
-            counts = new
+            json.WriteStartObject();
+            json.WriteString("destination", destination);
+            json.WriteBoolean("succeeded", result.Succeeded);
+            json.WriteBoolean("dryRun", result.DryRun);
+            json.WriteNumber("elapsedSeconds", Math.Round(result.Elapsed.TotalSeconds, 3));
+            json.WriteBoolean("usedListing", result.UsedListing);
+            json.WriteStartObject("counts");
+            json.WriteNumber("uploaded", result.CompletedCount(SyncActionKind.Upload));
+            json.WriteNumber("metadataUpdated", result.CompletedCount(SyncActionKind.UpdateMetadata));
+            json.WriteNumber("deleted", result.CompletedCount(SyncActionKind.Delete));
+            json.WriteNumber("unchanged", result.Plan.Count(SyncActionKind.Unchanged));
+            json.WriteNumber("retained", result.Plan.Count(SyncActionKind.Retain));
+            json.WriteEndObject();
+            json.WriteNumber("bytesUploaded", result.BytesUploaded);
+            json.WriteStartArray("diagnostics");
+            foreach (var d in result.Diagnostics)
             {
-                uploaded = result.CompletedCount(SyncActionKind.Upload),
-                metadataUpdated = result.CompletedCount(SyncActionKind.UpdateMetadata),
-                deleted = result.CompletedCount(SyncActionKind.Delete),
-                unchanged = result.Plan.Count(SyncActionKind.Unchanged),
-                retained = result.Plan.Count(SyncActionKind.Retain),
-            },
-            bytesUploaded = result.BytesUploaded,
-            diagnostics = result.Diagnostics.Select(d => new { severity = d.Severity, code = d.Code, message = d.Message, file = d.File }),
-            actions = result.Plan.Actions.Where(a => a.Kind != SyncActionKind.Unchanged).Select(a => new
+                json.WriteStartObject();
+                json.WriteString("severity", d.Severity.ToString());
+                json.WriteString("code", d.Code);
+                json.WriteString("message", d.Message);
+                json.WriteString("file", d.File);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteStartArray("actions");
+            foreach (var a in result.Plan.Actions.Where(a => a.Kind != SyncActionKind.Unchanged))
             {
-                key = a.Key,
-                kind = a.Kind,
-                reason = a.Reason,
-                phase = a.Phase,
-                size = a.Local?.Size,
-                done = completed.Contains(a.Key),
-            }),
-        };
+                json.WriteStartObject();
+                json.WriteString("key", a.Key);
+                json.WriteString("kind", a.Kind.ToString());
+                json.WriteString("reason", a.Reason.ToString());
+                json.WriteString("phase", a.Phase.ToString());
+                if (a.Local is { } local)
+                {
+                    json.WriteNumber("size", local.Size);
+                }
+                else
+                {
+                    json.WriteNull("size");
+                }
+
+                json.WriteBoolean("done", completed.Contains(a.Key));
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        return buffer.ToArray();
     }
 
     public static string ToMarkdown(string destination, SyncResult result)

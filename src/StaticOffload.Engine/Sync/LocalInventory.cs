@@ -18,6 +18,8 @@ public static class LocalInventory
     public sealed record ScanResult(LocalFile[] Files, IReadOnlyList<int> Stale, IReadOnlyList<Diagnostic> Errors);
 
     /// <summary>Size and mtime of every file (no digest yet), in request order; redirects are empty objects.</summary>
+    // Runs once per build over every file: compiled optimized at once, not first as tier-0 code (see Hot).
+    [System.Runtime.CompilerServices.MethodImpl(Hot.Loop)]
     public static (LocalFile[] Files, IReadOnlyList<Diagnostic> Errors) Stat(IReadOnlyList<SyncFile> files, string prefix)
     {
         var results = new LocalFile[files.Count];

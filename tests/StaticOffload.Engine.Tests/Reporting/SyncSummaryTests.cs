@@ -100,4 +100,38 @@ public class SyncSummaryTests
             "StaticOffload: s3://my-site-assets/site/ — 0 uploaded (0 B), 0 metadata updated, 0 deleted, 0 unchanged in 0.00 s",
             SyncSummary.Format(Destination, new SyncResult()));
     }
+
+    [Fact]
+    public void Json_report_lists_counts_diagnostics_and_every_change_with_its_outcome()
+    {
+        var result = new SyncResult
+        {
+            Plan = Plan,
+            Completed = Changes[..3],
+            Diagnostics = [Diagnostic.Error(DiagnosticCodes.RequestFailed, "refused \"old.js\"", "/p/old.js")],
+            BytesUploaded = 1_500_000,
+            Elapsed = TimeSpan.FromMilliseconds(1234.5678),
+        };
+
+        using var report = System.Text.Json.JsonDocument.Parse(SyncReport.ToJson(Destination, result));
+        var root = report.RootElement;
+
+        Assert.Equal(Destination, root.GetProperty("destination").GetString());
+        Assert.False(root.GetProperty("succeeded").GetBoolean());
+        Assert.Equal(1.235, root.GetProperty("elapsedSeconds").GetDouble());
+        var counts = root.GetProperty("counts");
+        Assert.Equal((2, 1, 0, 3, 0), (counts.GetProperty("uploaded").GetInt32(), counts.GetProperty("metadataUpdated").GetInt32(),
+            counts.GetProperty("deleted").GetInt32(), counts.GetProperty("unchanged").GetInt32(), counts.GetProperty("retained").GetInt32()));
+        Assert.Equal(1_500_000, root.GetProperty("bytesUploaded").GetInt64());
+        var diagnostic = Assert.Single(root.GetProperty("diagnostics").EnumerateArray().ToArray());
+        Assert.Equal(("Error", "SO1017", "refused \"old.js\"", "/p/old.js"), (diagnostic.GetProperty("severity").GetString(),
+            diagnostic.GetProperty("code").GetString(), diagnostic.GetProperty("message").GetString(), diagnostic.GetProperty("file").GetString()));
+        var actions = root.GetProperty("actions").EnumerateArray().ToArray();
+        Assert.Equal(["a.js", "b.js", "c.css", "old.js"], actions.Select(a => a.GetProperty("key").GetString()));
+        Assert.Equal(("Upload", "New", "Assets", 1_000_000L, true), (actions[0].GetProperty("kind").GetString(),
+            actions[0].GetProperty("reason").GetString(), actions[0].GetProperty("phase").GetString(),
+            actions[0].GetProperty("size").GetInt64(), actions[0].GetProperty("done").GetBoolean()));
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, actions[3].GetProperty("size").ValueKind);
+        Assert.False(actions[3].GetProperty("done").GetBoolean());
+    }
 }
