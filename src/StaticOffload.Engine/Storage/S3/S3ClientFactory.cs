@@ -24,6 +24,7 @@ public static class S3ClientFactory
             // (well under a minute per request).
             RetryMode = RequestRetryMode.Standard,
             MaxErrorRetry = 6,
+            HttpClientFactory = new S3HttpClientFactory(),
         };
 
         AWSCredentials? credentials = null;
