@@ -349,7 +349,7 @@ w("- **ours**: `dotnet msbuild tiny.csproj -t:StaticOffloadSync` (the public tar
   "`CompressedAssets=Upload` so that the `.br`/`.gz` files of corpus (a) are uploaded as the peers upload them (the "
   "default, `Skip`, would sync fewer objects). Corpus (a) is synced as `PublishDir=publish/`, `SourceFolder=wwwroot`, "
   "so the endpoints manifest next to `wwwroot/` sets the headers, as in a real publish. Everything else is default "
-  "(16 requests in flight, remote state on).")
+  "(32 requests in flight, remote state on).")
 w("- **aws**: `/usr/bin/aws s3 sync --delete DIR s3://bench/aws/` (defaults: 10 requests in flight, size + mtime "
   "comparison).")
 w("- **rclone**: `rclone sync DIR s3r:bench/rclone --fast-list --checksum --s3-upload-cutoff 8M --s3-chunk-size 8M` "

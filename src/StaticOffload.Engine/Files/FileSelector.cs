@@ -70,8 +70,10 @@ public sealed class FileSelector(RuleMatcher rules, CompressedAssetMode compress
         int excluded = 0, compressedSkipped = 0;
         foreach (var (relative, file) in candidates.OrderBy(c => c.Key, StringComparer.Ordinal))
         {
+            // A variant takes the headers its original's rules give, also while the original is missing (deleted
+            // from the output): otherwise its headers would flip between the two and cost a copy each way.
             var original = CompressedOriginal(relative);
-            if (original is not null && candidates.ContainsKey(original))
+            if (original is not null && (candidates.ContainsKey(original) || rules.IsPrecompressedVariant(relative)))
             {
                 if (compressedAssets == CompressedAssetMode.Skip)
                 {

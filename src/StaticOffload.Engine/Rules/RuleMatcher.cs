@@ -27,6 +27,13 @@ public sealed class RuleMatcher(
 
     public IReadOnlyList<SyncRule> Rules { get; } = rules;
 
+    /// <summary>
+    /// Whether the framework's manifest lists this file as a precompressed variant (a <c>.br</c>/<c>.gz</c> with a
+    /// Content-Encoding), so it is one even while its original is missing from the output.
+    /// </summary>
+    public bool IsPrecompressedVariant(string relativePath) =>
+        frameworkHeaders is not null && frameworkHeaders.TryGetValue(relativePath, out var headers) && headers.ContentEncoding is not null;
+
     public ResolvedAttributes Resolve(string relativePath)
     {
         string? cacheControl = null, contentType = null, contentEncoding = null, storageClass = null, acl = null;

@@ -179,6 +179,26 @@ public class FileSelectorTests
         Assert.Equal(before.Files.Single(f => f.RelativePath == "app.js.br").Headers, after.Files.Single().Headers);
     }
 
+    [Fact]
+    public void Compressed_variant_keeps_the_user_rule_of_its_original_while_the_original_is_missing()
+    {
+        // A rule for *.css reaches site.css.br through site.css; deleting site.css must not take it away.
+        var framework = new Dictionary<string, StaticOffload.Endpoints.EndpointHeaders>
+        {
+            ["site.css"] = new("no-cache", "text/css", false),
+            ["site.css.br"] = new("no-cache", "text/css", false, "br"),
+        };
+        var rules = new RuleMatcher([new SyncRule("Mine", Glob.ParseList("*.css"), CacheControl: "max-age=605")], new ContentTypeMap(), 0, framework);
+        var selector = new FileSelector(rules, CompressedAssetMode.Upload);
+
+        var with = selector.Select([new PublishedFile("/p/site.css", "site.css"), new PublishedFile("/p/site.css.br", "site.css.br")], "");
+        var without = selector.Select([new PublishedFile("/p/site.css.br", "site.css.br")], "");
+
+        Assert.Equal(new ObjectHeaders("text/css", "max-age=605", "br"), without.Files.Single().Headers);
+        Assert.Equal(with.Files.Single(f => f.RelativePath == "site.css.br").Headers, without.Files.Single().Headers);
+        Assert.Equal(1, new FileSelector(rules, CompressedAssetMode.Skip).Select([new PublishedFile("/p/site.css.br", "site.css.br")], "").CompressedSkipped);
+    }
+
     [Theory]
     [InlineData(CompressedAssetMode.Skip)]
     [InlineData(CompressedAssetMode.Upload)]
