@@ -169,7 +169,7 @@ public sealed class SyncStaticOffloadFiles : Microsoft.Build.Utilities.Task, ICa
         ProviderPreset preset = ProviderPreset.Aws;
         try
         {
-            preset = ProviderPreset.Resolve(Provider, Blank(ServiceUrl));
+            preset = ProviderPreset.Resolve(Provider, Text.NullIfBlank(ServiceUrl));
         }
         catch (SyncFailedException ex)
         {
@@ -207,9 +207,9 @@ public sealed class SyncStaticOffloadFiles : Microsoft.Build.Utilities.Task, ICa
             {
                 Bucket = Bucket!.Trim(),
                 Prefix = prefix,
-                Region = Blank(Region),
-                Profile = Blank(Profile),
-                ServiceUrl = Blank(ServiceUrl),
+                Region = Text.NullIfBlank(Region),
+                Profile = Text.NullIfBlank(Profile),
+                ServiceUrl = Text.NullIfBlank(ServiceUrl),
                 ForcePathStyle = forcePathStyle,
                 ChunkedUploads = chunkedUploads,
                 ServerSideCopy = serverSideCopy,
@@ -229,9 +229,9 @@ public sealed class SyncStaticOffloadFiles : Microsoft.Build.Utilities.Task, ICa
             RemoteState = RemoteState,
             Verify = Verify,
             AllowRootDelete = AllowRootDelete,
-            ReportPath = Blank(ReportFile) is { } report ? Path.GetFullPath(report) : null,
+            ReportPath = Text.NullIfBlank(ReportFile) is { } report ? Path.GetFullPath(report) : null,
             // GitHub Actions collects a job summary from this file; other CI systems ignore it.
-            MarkdownSummaryPath = Blank(Environment.GetEnvironmentVariable("GITHUB_STEP_SUMMARY")),
+            MarkdownSummaryPath = Text.NullIfBlank(Environment.GetEnvironmentVariable("GITHUB_STEP_SUMMARY")),
         };
     }
 
@@ -286,8 +286,6 @@ public sealed class SyncStaticOffloadFiles : Microsoft.Build.Utilities.Task, ICa
     }
 
     private void Report(Diagnostic d) => Log.LogDiagnostic(d);
-
-    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     /// <summary>Collects the engine's messages from any thread until the build thread relays them.</summary>
     private sealed class QueuedLog : ISyncLog

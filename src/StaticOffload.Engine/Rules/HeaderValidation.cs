@@ -1,3 +1,5 @@
+using StaticOffload.Diagnostics;
+
 namespace StaticOffload.Rules;
 
 /// <summary>What S3 accepts for the headers a rule can set, checked before anything is sent.</summary>
@@ -20,4 +22,35 @@ public static class HeaderValidation
     /// other objects were already changed, or split the header. Only visible ASCII and spaces are safe.
     /// </summary>
     public static bool IsSafeHeaderValue(string value) => value.All(c => c >= 0x20 && c < 0x7F);
+
+    /// <summary>
+    /// The one check of the headers a rule or a file sets; <paramref name="subject"/> says which, as the messages'
+    /// first words ("StaticOffloadRule 'Assets'", "This file").
+    /// </summary>
+    public static IEnumerable<Diagnostic> Check(string subject, string? storageClass, string? acl, string? cacheControl,
+        string? contentType, string? contentEncoding, string? file = null)
+    {
+        if (storageClass is { Length: > 0 } sc && !StorageClasses.Contains(sc))
+        {
+            yield return Diagnostic.Error(DiagnosticCodes.UnknownStorageClass,
+                $"{subject} has StorageClass '{sc}', which S3 does not know. Use one of: {string.Join(", ", StorageClasses)}.", file);
+        }
+
+        if (acl is { Length: > 0 } a && !CannedAcls.Contains(a))
+        {
+            yield return Diagnostic.Error(DiagnosticCodes.UnknownAcl,
+                $"{subject} has Acl '{a}', which is not an S3 canned ACL. Use one of: {string.Join(", ", CannedAcls)}, or leave it empty for the bucket's default (private).",
+                file);
+        }
+
+        foreach (var (name, value) in new[] { ("CacheControl", cacheControl), ("ContentType", contentType), ("ContentEncoding", contentEncoding) })
+        {
+            if (value is not null && !IsSafeHeaderValue(value))
+            {
+                yield return Diagnostic.Error(DiagnosticCodes.InvalidHeaderValue,
+                    $"{subject} has a {name} with a control or non-ASCII character. HTTP headers allow visible ASCII only; remove line breaks and tabs from the metadata value.",
+                    file);
+            }
+        }
+    }
 }

@@ -44,12 +44,12 @@ public sealed class RuleMatcher(
             if (i == defaultRuleCount && frameworkHeaders is not null && frameworkHeaders.TryGetValue(relativePath, out var framework))
             {
                 matched.Add(FrameworkRuleName);
-                cacheControl = Blank(framework.CacheControl) ?? cacheControl;
-                contentType = Blank(framework.ContentType) ?? contentType;
+                cacheControl = Text.NullIfBlank(framework.CacheControl) ?? cacheControl;
+                contentType = Text.NullIfBlank(framework.ContentType) ?? contentType;
                 // A .br/.gz file whose original is not synced (deleted, or excluded) is resolved on its own: without
                 // the manifest's encoding it would reach the bucket typed as the original with no Content-Encoding,
                 // and browsers would render compressed bytes as text.
-                contentEncoding = Blank(framework.ContentEncoding) ?? contentEncoding;
+                contentEncoding = Text.NullIfBlank(framework.ContentEncoding) ?? contentEncoding;
             }
 
             if (i == Rules.Count)
@@ -64,11 +64,11 @@ public sealed class RuleMatcher(
             }
 
             matched.Add(rule.Name);
-            cacheControl = Blank(rule.CacheControl) ?? cacheControl;
-            contentType = Blank(rule.ContentType) ?? contentType;
-            contentEncoding = Blank(rule.ContentEncoding) ?? contentEncoding;
-            storageClass = Blank(rule.StorageClass) ?? storageClass;
-            acl = Blank(rule.Acl) ?? acl;
+            cacheControl = Text.NullIfBlank(rule.CacheControl) ?? cacheControl;
+            contentType = Text.NullIfBlank(rule.ContentType) ?? contentType;
+            contentEncoding = Text.NullIfBlank(rule.ContentEncoding) ?? contentEncoding;
+            storageClass = Text.NullIfBlank(rule.StorageClass) ?? storageClass;
+            acl = Text.NullIfBlank(rule.Acl) ?? acl;
             exclude = rule.Exclude ?? exclude;
             entry = rule.EntryFile ?? entry;
         }
@@ -91,31 +91,10 @@ public sealed class RuleMatcher(
                 $"StaticOffloadRule '{rule.Name}' has no Pattern. Set Pattern to one or more globs relative to the synced folder, e.g. Pattern=\"**/*.css;**/*.js\".");
         }
 
-        if (rule.StorageClass is { Length: > 0 } sc && !HeaderValidation.StorageClasses.Contains(sc))
+        foreach (var problem in HeaderValidation.Check($"StaticOffloadRule '{rule.Name}'", rule.StorageClass, rule.Acl,
+                     rule.CacheControl, rule.ContentType, rule.ContentEncoding))
         {
-            yield return Diagnostic.Error(DiagnosticCodes.UnknownStorageClass,
-                $"StaticOffloadRule '{rule.Name}' has StorageClass '{sc}', which S3 does not know. Use one of: {string.Join(", ", HeaderValidation.StorageClasses)}.");
-        }
-
-        if (rule.Acl is { Length: > 0 } acl && !HeaderValidation.CannedAcls.Contains(acl))
-        {
-            yield return Diagnostic.Error(DiagnosticCodes.UnknownAcl,
-                $"StaticOffloadRule '{rule.Name}' has Acl '{acl}', which is not an S3 canned ACL. Use one of: {string.Join(", ", HeaderValidation.CannedAcls)}, or leave it empty for the bucket's default (private).");
-        }
-
-        foreach (var (name, value) in new[]
-                 {
-                     ("CacheControl", rule.CacheControl), ("ContentType", rule.ContentType),
-                     ("ContentEncoding", rule.ContentEncoding),
-                 })
-        {
-            if (value is not null && !HeaderValidation.IsSafeHeaderValue(value))
-            {
-                yield return Diagnostic.Error(DiagnosticCodes.InvalidHeaderValue,
-                    $"StaticOffloadRule '{rule.Name}' has a {name} with a control or non-ASCII character. HTTP headers allow visible ASCII only; remove line breaks and tabs from the metadata value.");
-            }
+            yield return problem;
         }
     }
-
-    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

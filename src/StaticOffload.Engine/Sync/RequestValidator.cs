@@ -76,31 +76,7 @@ public static class RequestValidator
         && (location.StartsWith('/') || location.StartsWith("http://", StringComparison.OrdinalIgnoreCase)
             || location.StartsWith("https://", StringComparison.OrdinalIgnoreCase));
 
-    private static IEnumerable<Diagnostic> ValidateHeaders(SyncFile file)
-    {
-        var h = file.Headers;
-        if (h.StorageClass is { } sc && !HeaderValidation.StorageClasses.Contains(sc))
-        {
-            yield return Diagnostic.Error(DiagnosticCodes.UnknownStorageClass,
-                $"StorageClass '{sc}' is not an S3 storage class. Use one of: {string.Join(", ", HeaderValidation.StorageClasses)}.",
-                file.FullPath);
-        }
-
-        if (h.Acl is { } acl && !HeaderValidation.CannedAcls.Contains(acl))
-        {
-            yield return Diagnostic.Error(DiagnosticCodes.UnknownAcl,
-                $"Acl '{acl}' is not an S3 canned ACL. Use one of: {string.Join(", ", HeaderValidation.CannedAcls)}.",
-                file.FullPath);
-        }
-
-        foreach (var (name, value) in new[] { ("CacheControl", h.CacheControl), ("ContentType", h.ContentType), ("ContentEncoding", h.ContentEncoding) })
-        {
-            if (value is not null && !HeaderValidation.IsSafeHeaderValue(value))
-            {
-                yield return Diagnostic.Error(DiagnosticCodes.InvalidHeaderValue,
-                    $"The {name} metadata of this file has a control or non-ASCII character. HTTP headers allow visible ASCII only.",
-                    file.FullPath);
-            }
-        }
-    }
+    private static IEnumerable<Diagnostic> ValidateHeaders(SyncFile file) =>
+        HeaderValidation.Check("This file", file.Headers.StorageClass, file.Headers.Acl, file.Headers.CacheControl,
+            file.Headers.ContentType, file.Headers.ContentEncoding, file.FullPath);
 }

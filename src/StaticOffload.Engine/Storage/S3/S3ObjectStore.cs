@@ -81,10 +81,10 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
                 new GetObjectMetadataRequest { BucketName = _destination.Bucket, Key = key }, cancellationToken).ConfigureAwait(false);
             return new ObjectHeaders(
                 response.Headers.ContentType ?? ContentTypeMap.Fallback,
-                Blank(response.Headers.CacheControl),
-                Blank(response.Headers.ContentEncoding),
-                Blank(response.StorageClass?.Value),
-                RedirectLocation: Blank(response.WebsiteRedirectLocation));
+                Text.NullIfBlank(response.Headers.CacheControl),
+                Text.NullIfBlank(response.Headers.ContentEncoding),
+                Text.NullIfBlank(response.StorageClass?.Value),
+                RedirectLocation: Text.NullIfBlank(response.WebsiteRedirectLocation));
         }
         catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound && ex.ErrorCode is not "NoSuchBucket")
         {
@@ -430,8 +430,6 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
 
     private static S3CannedACL? Acl(ObjectHeaders headers) =>
         headers.Acl is null ? null : S3CannedACL.FindValue(headers.Acl);
-
-    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
     private async Task<T> Call<T>(Func<Task<T>> operation, string key)
     {
