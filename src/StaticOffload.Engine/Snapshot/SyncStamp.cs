@@ -10,8 +10,8 @@ namespace StaticOffload.Snapshot;
 /// <summary>
 /// A fingerprint of everything a sync decides from (destination, options, and each file's key, path, size, mtime
 /// and headers), written next to the snapshot after a run that completed and left nothing pending. When the next
-/// run has the same fingerprint, nothing it could act on has changed: it reports every file unchanged without
-/// reading the snapshot, which for 10,000 files was most of a no-change sync.
+/// run, by the same build of the engine, has the same fingerprint, nothing it could act on has changed: it reports
+/// every file unchanged without reading the snapshot, which for 10,000 files was most of a no-change sync.
 /// </summary>
 /// <remarks>
 /// The stamp names the snapshot it was written with (its size and mtime), so a snapshot written since (by a
@@ -23,6 +23,8 @@ public static class SyncStamp
 {
     private const string Format = "staticoffload-stamp-1";
 
+    private static readonly string EngineBuild = typeof(SyncStamp).Assembly.ManifestModule.ModuleVersionId.ToString("N");
+
     public static string PathFor(string snapshotPath) => snapshotPath + ".stamp";
 
     // Runs once per build over every file: compiled optimized at once, not first as tier-0 code (see Hot).
@@ -31,6 +33,8 @@ public static class SyncStamp
     {
         var hash = new XxHash128();
         Add(hash, Format);
+        // This build of the engine: after an upgrade, whatever it decides differently is decided once in full.
+        Add(hash, EngineBuild);
         Add(hash, destination);
         Add(hash, request.DeleteRemoved);
         Add(hash, request.MaxDeletes);
