@@ -19,10 +19,11 @@ public sealed class PlanExecutor(IObjectStore store, int concurrency, ISyncLog l
     private readonly ConcurrentQueue<SyncAction> _completed = new();
     private readonly ConcurrentQueue<Diagnostic> _errors = new();
     private readonly ConcurrentQueue<(string Key, SnapshotEntry? Entry)> _journal = new();
+
     /// <summary>
     /// Files up to this size are read whole into memory, hashed and sent from there: one read instead of two. Small
-    /// enough that a full set of parallel uploads holds little memory (32 × 1 MiB by default), large enough for nearly every
-    /// web asset.
+    /// enough that a full set of parallel uploads holds little memory (32 × 1 MiB by default), large enough for
+    /// nearly every web asset.
     /// </summary>
     public const int BufferedUploadLimit = 1 << 20;
 
