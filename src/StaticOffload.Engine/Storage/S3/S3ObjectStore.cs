@@ -143,7 +143,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
             ContentType = headers.ContentType,
             InputStream = new MemoryStream(content.Array!, content.Offset, content.Count, writable: false),
             // The body is in memory, so the signature can cover it whole: one SHA-256 pass instead of aws-chunked
-            // framing (a signed chunk every 64 KB, a trailing checksum and a copy of every byte), and a request every
+            // framing (a signed chunk every 80 KB, a trailing checksum and a copy of every byte), and a request every
             // S3-compatible store accepts. Content-MD5 lets the server reject bytes damaged on the way.
             UseChunkEncoding = false,
             MD5Digest = Convert.ToBase64String(Convert.FromHexString(digest.Md5)),
