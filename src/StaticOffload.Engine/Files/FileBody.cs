@@ -36,7 +36,7 @@ public sealed class FileBody : IDisposable
             var ticks = File.GetLastWriteTimeUtc(handle).Ticks;
             if (length > maxLength)
             {
-                throw Changed(path);
+                throw FileProblems.ChangedDuringUpload(path);
             }
 
             buffer = ArrayPool<byte>.Shared.Rent((int)Math.Max(1, length));
@@ -50,7 +50,7 @@ public sealed class FileBody : IDisposable
             // A writer that truncated, extended or rewrote the file meanwhile shows in its length or mtime.
             if (read != length || RandomAccess.GetLength(handle) != length || File.GetLastWriteTimeUtc(handle).Ticks != ticks)
             {
-                throw Changed(path);
+                throw FileProblems.ChangedDuringUpload(path);
             }
 
             var body = new FileBody(buffer, read, ticks);
@@ -60,9 +60,7 @@ public sealed class FileBody : IDisposable
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             // Readable when the inventory opened it: something else changed it since.
-            throw new SyncFailedException(Diagnostic.Error(DiagnosticCodes.FileUnreadable,
-                $"Cannot read '{path}' ({ex.Message}); it was readable when the sync started and is not recorded as synced. Run the sync again once nothing else is writing or removing files in the publish folder.",
-                path), ex);
+            throw new SyncFailedException(FileProblems.Unreadable(path, ex, beforeAnyChange: false), ex);
         }
         finally
         {
@@ -81,9 +79,4 @@ public sealed class FileBody : IDisposable
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }
-
-    private static SyncFailedException Changed(string path) =>
-        new(Diagnostic.Error(DiagnosticCodes.FileChangedDuringUpload,
-            $"'{path}' changed while it was being uploaded; it is not recorded as synced. Run the sync again once the build has finished writing it.",
-            path));
 }

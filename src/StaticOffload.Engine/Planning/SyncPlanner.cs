@@ -59,8 +59,19 @@ public static class SyncPlanner
             }
         }
 
-        // Largest uploads first within a phase, so one big file does not start last and hold up the phase alone.
-        // One sort with one comparison: keys are unique, so the order is total.
+        return Ordered(actions);
+    }
+
+    /// <summary>The plan of a run that found nothing changed since the last one: every file unchanged, in phase order.</summary>
+    public static SyncPlan AllUnchanged(IReadOnlyCollection<LocalFile> local) =>
+        Ordered(local.Select(file => new SyncAction(SyncActionKind.Unchanged, SyncReason.Unchanged, PhaseOf(file), file.Key, file, null)));
+
+    /// <summary>
+    /// Phase by phase; within a phase the largest uploads first, so one big file does not start last and hold up the
+    /// phase alone; then by key. One sort with one comparison: keys are unique, so the order is total.
+    /// </summary>
+    private static SyncPlan Ordered(IEnumerable<SyncAction> actions)
+    {
         var ordered = actions.ToArray();
         Array.Sort(ordered, static (a, b) =>
         {
@@ -77,14 +88,6 @@ public static class SyncPlanner
     }
 
     private static long UploadSize(SyncAction action) => action.Kind == SyncActionKind.Upload ? action.Local!.Size : -1;
-
-    /// <summary>The plan of a run that found nothing changed since the last one: every file unchanged, in phase order.</summary>
-    public static SyncPlan AllUnchanged(IReadOnlyCollection<LocalFile> local) =>
-        new(local
-            .Select(file => new SyncAction(SyncActionKind.Unchanged, SyncReason.Unchanged, PhaseOf(file), file.Key, file, null))
-            .OrderBy(a => a.Phase)
-            .ThenBy(a => a.Key, StringComparer.Ordinal)
-            .ToArray());
 
     private static SyncPhase PhaseOf(LocalFile file) =>
         file.EntryFile ? SyncPhase.EntryFiles : file.Headers.Immutable ? SyncPhase.ImmutableAssets : SyncPhase.Assets;

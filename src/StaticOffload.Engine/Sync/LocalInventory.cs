@@ -1,4 +1,5 @@
 using StaticOffload.Diagnostics;
+using StaticOffload.Files;
 using StaticOffload.Hashing;
 using StaticOffload.Planning;
 using StaticOffload.Snapshot;
@@ -48,7 +49,7 @@ public static class LocalInventory
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                errors.Add(Unreadable(file.FullPath, ex));
+                errors.Add(FileProblems.Unreadable(file.FullPath, ex));
             }
         }
 
@@ -93,7 +94,7 @@ public static class LocalInventory
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                errors.Add(Unreadable(file.FullPath, ex));
+                errors.Add(FileProblems.Unreadable(file.FullPath, ex));
             }
         }
 
@@ -120,8 +121,7 @@ public static class LocalInventory
                 var file = files[i];
                 try
                 {
-                    var digest = await ContentHasher.HashFileAsync(file.FullPath, S3ObjectStore.PartSize,
-                        S3ObjectStore.MultipartThreshold, ct).ConfigureAwait(false);
+                    var digest = await HashAsync(file.FullPath, ct).ConfigureAwait(false);
                     files[i] = file with { Size = digest.Size, Digest = digest };
                     Interlocked.Increment(ref hashed);
                 }
@@ -129,7 +129,7 @@ public static class LocalInventory
                 {
                     lock (errors)
                     {
-                        errors.Add(Unreadable(file.FullPath, ex));
+                        errors.Add(FileProblems.Unreadable(file.FullPath, ex));
                     }
                 }
             }).ConfigureAwait(false);
@@ -137,10 +137,7 @@ public static class LocalInventory
         return (files.Where(f => f is not null).ToArray(), errors, hashed);
     }
 
-    /// <param name="beforeAnyChange">Whether the sync stops before sending anything (else other files may be synced).</param>
-    public static Diagnostic Unreadable(string path, Exception ex, bool beforeAnyChange = true) =>
-        Diagnostic.Error(DiagnosticCodes.FileUnreadable,
-            $"Cannot read '{path}' ({ex.Message}). Check that it exists and is readable, or exclude it with a StaticOffloadRule that sets Exclude=\"true\". "
-            + (beforeAnyChange ? "Nothing was changed in the bucket." : "It is not recorded as synced; the next sync retries it."),
-            path);
+    /// <summary>The digests the plan compares with the bucket (whole-file MD5 and SHA-256, the ETag it will have).</summary>
+    public static Task<ContentDigest> HashAsync(string path, CancellationToken cancellationToken) =>
+        ContentHasher.HashFileAsync(path, S3ObjectStore.PartSize, S3ObjectStore.MultipartThreshold, cancellationToken);
 }

@@ -203,12 +203,11 @@ public sealed class PlanExecutor(IObjectStore store, int concurrency, ISyncLog l
     {
         try
         {
-            return await ContentHasher.HashFileAsync(file.FullPath, S3ObjectStore.PartSize, S3ObjectStore.MultipartThreshold,
-                cancellationToken).ConfigureAwait(false);
+            return await LocalInventory.HashAsync(file.FullPath, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new SyncFailedException(LocalInventory.Unreadable(file.FullPath, ex, beforeAnyChange: false), ex);
+            throw new SyncFailedException(FileProblems.Unreadable(file.FullPath, ex, beforeAnyChange: false), ex);
         }
     }
 
@@ -246,9 +245,7 @@ public sealed class PlanExecutor(IObjectStore store, int concurrency, ISyncLog l
         var info = new FileInfo(file.FullPath);
         if (!info.Exists || info.Length != file.Size || info.LastWriteTimeUtc.Ticks != file.LastWriteTicks)
         {
-            throw new SyncFailedException(Diagnostic.Error(DiagnosticCodes.FileChangedDuringUpload,
-                $"'{file.FullPath}' changed while it was being uploaded; it is not recorded as synced. Run the sync again once the build has finished writing it.",
-                file.FullPath));
+            throw FileProblems.ChangedDuringUpload(file.FullPath);
         }
     }
 
