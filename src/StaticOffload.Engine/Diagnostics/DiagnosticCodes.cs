@@ -31,6 +31,14 @@ public static class DiagnosticCodes
     public const string InvalidRedirect = "SO1023";
     public const string SyncInProgress = "SO1024";
     public const string RootDeleteNotAllowed = "SO1025";
+    public const string InvalidKey = "SO1026";
+    public const string CredentialsMissing = "SO1027";
+    public const string CredentialsRejected = "SO1028";
+    public const string EndpointTimeout = "SO1029";
+    public const string LocalWriteFailed = "SO1030";
+    public const string ServiceUrlHasCredentials = "SO1031";
+    public const string SyncCancelled = "SO1032";
+    public const string InvalidStateLocation = "SO1033";
 
     public const string SnapshotUnreadable = "SO2001";
     public const string SnapshotForOtherDestination = "SO2002";
@@ -38,4 +46,8 @@ public static class DiagnosticCodes
     public const string UnsupportedByProvider = "SO2004";
     public const string EndpointsManifestUnreadable = "SO2005";
     public const string LinkOutsideSource = "SO2006";
+    public const string RemoteStateIgnored = "SO2007";
+    public const string UnmanageableKey = "SO2008";
+    public const string CheckpointNotSaved = "SO2009";
+    public const string ObjectChangedInBucket = "SO2010";
 }
