@@ -59,3 +59,10 @@ public sealed class S3rverCollection : ICollectionFixture<S3rverFixture>, IColle
 {
     public const string Name = "s3rver and package";
 }
+
+/// <summary>moto's server and the package: for S3 semantics the default test server does not keep.</summary>
+[CollectionDefinition(Name)]
+public sealed class MotoCollection : ICollectionFixture<MotoServerFixture>, ICollectionFixture<PackageFeedFixture>
+{
+    public const string Name = "moto server and package";
+}

