@@ -140,6 +140,24 @@ app.addHook('preHandler', async (request) => {
   request.headers['content-encoding'] = own.join(', ');
 });
 
+// FIX 4 (encoding-type=url on listings). fauxqs ignores it and puts keys into the XML as they are, so a key with a
+// control character (which XML 1.0 cannot carry) makes every listing of its prefix unparseable. Real S3 URL-encodes
+// the keys (and prefixes, delimiter, markers) and says so with <EncodingType>url</EncodingType>: do the same.
+const unescapeXml = (text) =>
+  text.replace(/&(lt|gt|quot|apos|amp);/g, (_, name) => ({ lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' })[name]);
+const urlEncodeKey = (text) =>
+  Array.from(Buffer.from(unescapeXml(text), 'utf8'))
+    .map((b) => (/[A-Za-z0-9\-_.~\/]/.test(String.fromCharCode(b)) && b < 0x80 ? String.fromCharCode(b) : '%' + b.toString(16).toUpperCase().padStart(2, '0')))
+    .join('');
+app.addHook('onSend', async (request, _reply, payload) => {
+  if (request.method !== 'GET' || typeof payload !== 'string' || !payload.includes('<ListBucketResult')) return payload;
+  const url = new URL(request.url, 'http://localhost');
+  if (url.searchParams.get('encoding-type') !== 'url') return payload;
+  return payload
+    .replace(/<(Key|Prefix|StartAfter|Delimiter|Marker|NextMarker)>([^<]*)<\/\1>/g, (_, tag, text) => `<${tag}>${urlEncodeKey(text)}</${tag}>`)
+    .replace(/(<Name>[^<]*<\/Name>)/, '$1<EncodingType>url</EncodingType>');
+});
+
 // Request log (one JSON line per S3 request, including error answers).
 const log = openRequestLog(opts.log);
 const kLog = Symbol('s3log');

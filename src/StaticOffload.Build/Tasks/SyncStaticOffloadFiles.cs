@@ -55,6 +55,12 @@ public sealed class SyncStaticOffloadFiles : Microsoft.Build.Utilities.Task, ICa
 
     public bool RemoteState { get; set; } = true;
 
+    /// <summary>Key of the sync state object; empty for &lt;prefix&gt;.staticoffload/state.json.gz.</summary>
+    public string? StateKey { get; set; }
+
+    /// <summary>Bucket of the sync state object; empty for the site's bucket.</summary>
+    public string? StateBucket { get; set; }
+
     public string? InvalidationMaxPaths { get; set; }
 
     public bool Verify { get; set; }
@@ -213,6 +219,7 @@ public sealed class SyncStaticOffloadFiles : Microsoft.Build.Utilities.Task, ICa
                 ForcePathStyle = forcePathStyle,
                 ChunkedUploads = chunkedUploads,
                 ServerSideCopy = serverSideCopy,
+                StateBucket = Text.NullIfBlank(StateBucket),
                 SigningRegion = preset.SigningRegion,
                 SupportsAcl = preset.SupportsAcl,
                 SupportsRedirects = preset.SupportsRedirects,
@@ -227,6 +234,7 @@ public sealed class SyncStaticOffloadFiles : Microsoft.Build.Utilities.Task, ICa
             DeleteAfterAge = TimeSpan.FromHours(deleteAfterHours),
             AllowShrink = AllowShrink,
             RemoteState = RemoteState,
+            StateKey = Text.NullIfBlank(StateKey),
             Verify = Verify,
             AllowRootDelete = AllowRootDelete,
             ReportPath = Text.NullIfBlank(ReportFile) is { } report ? Path.GetFullPath(report) : null,

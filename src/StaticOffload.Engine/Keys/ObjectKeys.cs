@@ -74,6 +74,94 @@ public static partial class ObjectKeys
 
     public static string ToKey(string prefix, string relativePath) => prefix + relativePath;
 
+    /// <summary>
+    /// The one rule for every key the package writes or deletes (site files, redirects, the state object): null when
+    /// the key is safe, else why not. S3 would store any of these literally, but a key with a control character cannot
+    /// travel in the XML of a listing or a batch delete, '.' and '..' segments are resolved away by browsers, CDNs and
+    /// some SDKs' URL handling (so the object is unreachable, or another one is hit), and a leading or doubled '/'
+    /// makes a folder with an empty name.
+    /// </summary>
+    public static string? KeyProblem(string key)
+    {
+        if (key.Length == 0)
+        {
+            return "it is empty";
+        }
+
+        for (var i = 0; i < key.Length; i++)
+        {
+            var c = key[i];
+            if (char.IsControl(c))
+            {
+                return $"it contains the control character U+{(int)c:X4}";
+            }
+
+            if (char.IsHighSurrogate(c) && i + 1 < key.Length && char.IsLowSurrogate(key[i + 1]))
+            {
+                i++;
+                continue;
+            }
+
+            if (char.IsSurrogate(c) || c is '\uFFFE' or '\uFFFF')
+            {
+                return $"it contains U+{(int)c:X4}, which is not a Unicode character";
+            }
+        }
+
+        if (key[0] == '/')
+        {
+            return "it starts with '/'";
+        }
+
+        foreach (var segment in key.Split('/'))
+        {
+            if (segment is "." or "..")
+            {
+                return $"it has a '{segment}' segment";
+            }
+        }
+
+        if (key.Contains("//", StringComparison.Ordinal))
+        {
+            return "it has an empty segment ('//')";
+        }
+
+        if (Utf8Length(key) > MaxKeyBytes)
+        {
+            return $"it is {Utf8Length(key)} bytes of UTF-8, over S3's {MaxKeyBytes}";
+        }
+
+        return null;
+    }
+
+    /// <summary>A key as a log line can show it: control and invalid characters as \uXXXX escapes.</summary>
+    public static string Printable(string key)
+    {
+        var sb = new StringBuilder(key.Length);
+        foreach (var c in key)
+        {
+            if (char.IsControl(c) || char.IsSurrogate(c) || c is '\uFFFE' or '\uFFFF')
+            {
+                sb.Append(System.Globalization.CultureInfo.InvariantCulture, $"\\u{(int)c:X4}");
+            }
+            else
+            {
+                sb.Append(c);
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// Whether the sync may delete or overwrite <paramref name="key"/>: below the prefix, outside the package's reserved
+    /// folder, and within the key rule. Whatever planned the delete (a listing, the local snapshot, the bucket state),
+    /// nothing else is ever touched.
+    /// </summary>
+    public static bool IsManaged(string prefix, string key) =>
+        key.StartsWith(prefix, StringComparison.Ordinal) && key.Length > prefix.Length
+        && !Snapshot.RemoteState.IsReserved(prefix, key) && KeyProblem(key) is null;
+
     public static int Utf8Length(string key) => Encoding.UTF8.GetByteCount(key);
 
     [GeneratedRegex("^[a-z0-9][a-z0-9.-]*[a-z0-9]$")]

@@ -6,11 +6,16 @@ namespace StaticOffload.Planning;
 /// once it has been gone for more than <see cref="AfterDeploys"/> deploys and at least <see cref="AfterAge"/>.
 /// </summary>
 /// <param name="CurrentDeploy">The number this deploy will have (previous deploys + 1).</param>
-public sealed record DeletePolicy(bool Enabled, int AfterDeploys, TimeSpan AfterAge, int CurrentDeploy, DateTimeOffset Now)
+/// <param name="Prefix">Only keys below it are ever deleted ("" is the whole bucket, less the reserved folder).</param>
+public sealed record DeletePolicy(bool Enabled, int AfterDeploys, TimeSpan AfterAge, int CurrentDeploy, DateTimeOffset Now,
+    string Prefix = "")
 {
     public static DeletePolicy Immediate { get; } = new(true, 0, TimeSpan.Zero, 1, DateTimeOffset.UnixEpoch);
 
     public static DeletePolicy Never { get; } = new(false, 0, TimeSpan.Zero, 1, DateTimeOffset.UnixEpoch);
+
+    /// <summary>Below the prefix, outside the reserved folder, within the key rule: see <see cref="Keys.ObjectKeys.IsManaged"/>.</summary>
+    public bool MayDelete(string key) => Keys.ObjectKeys.IsManaged(Prefix, key);
 
     public bool HasGrace => AfterDeploys > 0 || AfterAge > TimeSpan.Zero;
 

@@ -21,6 +21,12 @@ public enum SyncReason
     Removed,
     Unchanged,
     InGracePeriod,
+
+    /// <summary>
+    /// The object in the bucket was not the one recorded (its ETag changed behind the sync's back), so its headers
+    /// cannot be replaced by a copy: the file is uploaded instead.
+    /// </summary>
+    ChangedInBucket,
 }
 
 /// <summary>
@@ -38,15 +44,28 @@ public enum SyncPhase
 }
 
 /// <summary>One step of a plan, with the reason it was chosen (shown by a dry run).</summary>
+/// <param name="IfETag">
+/// For <see cref="SyncActionKind.UpdateMetadata"/>: the ETag the object must still have for the copy to be made (the
+/// one recorded with the content hash). If the store answers that it has another, or the copy returns an ETag that
+/// is neither this one nor the file's MD5, the step becomes its <see cref="Fallback"/>: an upload of the file.
+/// </param>
 public sealed record SyncAction(
     SyncActionKind Kind,
     SyncReason Reason,
     SyncPhase Phase,
     string Key,
     LocalFile? Local,
-    SnapshotEntry? Previous)
+    SnapshotEntry? Previous,
+    string? IfETag = null)
 {
-    public override string ToString() => $"{Kind,-14} {Reason,-14} {Key}";
+    /// <summary>What a conditional copy becomes when the object is not the one recorded: the file is uploaded.</summary>
+    public SyncAction? Fallback => Kind == SyncActionKind.UpdateMetadata
+        ? this with { Kind = SyncActionKind.Upload, Reason = SyncReason.ChangedInBucket, IfETag = null }
+        : null;
+
+    public override string ToString() => Kind == SyncActionKind.UpdateMetadata
+        ? $"{Kind,-14} {Reason,-14} {Key} (copy if ETag is \"{IfETag}\", else upload)"
+        : $"{Kind,-14} {Reason,-14} {Key}";
 }
 
 public sealed record SyncPlan(IReadOnlyList<SyncAction> Actions)

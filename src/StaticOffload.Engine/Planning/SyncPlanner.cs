@@ -13,12 +13,22 @@ public static class SyncPlanner
         IReadOnlyCollection<LocalFile> local,
         IReadOnlyDictionary<string, SnapshotEntry> believedRemote,
         bool deleteRemoved) =>
-        Plan(local, believedRemote, deleteRemoved ? DeletePolicy.Immediate : DeletePolicy.Never);
+        Plan(local, believedRemote, deleteRemoved ? DeletePolicy.Immediate : DeletePolicy.Never, StoreCapabilities.S3);
 
     public static SyncPlan Plan(
         IReadOnlyCollection<LocalFile> local,
         IReadOnlyDictionary<string, SnapshotEntry> believedRemote,
-        DeletePolicy deletes)
+        DeletePolicy deletes) =>
+        Plan(local, believedRemote, deletes, StoreCapabilities.S3);
+
+    /// <param name="deletes">When and what may be deleted: only keys under <see cref="DeletePolicy.Prefix"/> that the
+    /// key rule accepts, whatever <paramref name="believedRemote"/> says.</param>
+    /// <param name="store">Decides whether a header change is a conditional copy or an upload.</param>
+    public static SyncPlan Plan(
+        IReadOnlyCollection<LocalFile> local,
+        IReadOnlyDictionary<string, SnapshotEntry> believedRemote,
+        DeletePolicy deletes,
+        StoreCapabilities store)
     {
         var actions = new List<SyncAction>(local.Count);
         var localKeys = new HashSet<string>(StringComparer.Ordinal);
@@ -36,7 +46,13 @@ public static class SyncPlanner
             }
             else if (previous.Headers is null || previous.Headers != file.Headers)
             {
-                actions.Add(new SyncAction(SyncActionKind.UpdateMetadata, SyncReason.HeadersChanged, phase, file.Key, file, previous));
+                // A copy replaces the headers of whatever the object is now: it is made only on the condition that
+                // the object is still the one recorded with this content. Without copy (or above its size limit) the
+                // file is uploaded, and the plan says so.
+                actions.Add(store.CanCopy(file.Size, previous.ETag)
+                    ? new SyncAction(SyncActionKind.UpdateMetadata, SyncReason.HeadersChanged, phase, file.Key, file, previous,
+                        IfETag: S3ETag.Normalize(previous.ETag))
+                    : new SyncAction(SyncActionKind.Upload, SyncReason.HeadersChanged, phase, file.Key, file, previous));
             }
             else
             {
@@ -48,7 +64,7 @@ public static class SyncPlanner
         {
             foreach (var (key, previous) in believedRemote)
             {
-                if (localKeys.Contains(key))
+                if (localKeys.Contains(key) || !deletes.MayDelete(key))
                 {
                     continue;
                 }

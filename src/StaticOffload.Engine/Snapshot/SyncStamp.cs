@@ -43,6 +43,8 @@ public static class SyncStamp
         Add(hash, request.AllowShrink);
         Add(hash, request.AllowRootDelete);
         Add(hash, request.RemoteState);
+        Add(hash, request.EffectiveStateKey);
+        Add(hash, request.Destination.StateBucket ?? "");
         Add(hash, files.Count);
         foreach (var file in files)
         {

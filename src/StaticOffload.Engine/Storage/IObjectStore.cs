@@ -6,7 +6,8 @@ namespace StaticOffload.Storage;
 public sealed record RemoteObject(string Key, long Size, string ETag, DateTimeOffset? LastModified = null);
 
 /// <summary>A small object read whole (the sync state), with the server's time of its last write.</summary>
-public sealed record StoredDocument(byte[] Body, DateTimeOffset? LastModified);
+/// <param name="TooLarge">The object's size when it is over the limit asked for: then it was not downloaded.</param>
+public sealed record StoredDocument(byte[] Body, DateTimeOffset? LastModified, long? TooLarge = null);
 
 /// <summary>The outcome of one key in a batch delete; S3 answers 200 with per-key errors.</summary>
 public sealed record DeleteFailure(string Key, string Code, string Message);
@@ -36,15 +37,23 @@ public interface IObjectStore
     Task<string> UploadBytesAsync(string key, ArraySegment<byte> content, ObjectHeaders headers, Hashing.ContentDigest digest,
         CancellationToken cancellationToken);
 
-    /// <summary>Replaces the object's headers in place (server-side copy); returns the new ETag.</summary>
-    Task<string> UpdateHeadersAsync(string key, ObjectHeaders headers, string? sha256,
+    /// <summary>
+    /// Replaces the object's headers in place (server-side copy), on the condition that the object still has the ETag
+    /// <paramref name="ifETag"/>; returns the ETag the copy reports, or null when the store refused because the object
+    /// has another ETag. A store may ignore the condition: the caller checks the ETag returned.
+    /// </summary>
+    Task<string?> UpdateHeadersAsync(string key, ObjectHeaders headers, string sha256, string ifETag,
         CancellationToken cancellationToken);
 
     Task<IReadOnlyList<DeleteFailure>> DeleteAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken);
 
-    /// <summary>Reads a small private object whole, or null when it does not exist.</summary>
-    Task<StoredDocument?> ReadDocumentAsync(string key, CancellationToken cancellationToken);
+    /// <summary>
+    /// Reads a small private object whole (from the state bucket, which is the site's unless configured otherwise), or
+    /// null when it does not exist. An object over <paramref name="maxBytes"/> is not downloaded: see
+    /// <see cref="StoredDocument.TooLarge"/>.
+    /// </summary>
+    Task<StoredDocument?> ReadDocumentAsync(string key, long maxBytes, CancellationToken cancellationToken);
 
-    /// <summary>Writes a small private object (never public, never cached).</summary>
+    /// <summary>Writes a small private object to the state bucket (never public, never cached).</summary>
     Task WriteDocumentAsync(string key, byte[] body, string contentType, CancellationToken cancellationToken);
 }

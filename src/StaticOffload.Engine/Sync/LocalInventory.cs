@@ -77,7 +77,7 @@ public static class LocalInventory
             if (snapshot is not null && snapshot.TryGetValue(file.Key, out var entry) && entry.Size == file.Size
                 && entry.LastWriteTicks == file.LastWriteTicks && entry.Md5 is not null && entry.Sha256 is not null)
             {
-                results[i] = file with { Digest = new ContentDigest(entry.Size, entry.Md5, entry.Sha256, S3ETag.Normalize(entry.ETag)) };
+                results[i] = file with { Digest = new ContentDigest(entry.Size, entry.Md5, entry.Sha256, LocalETag(entry)) };
                 continue;
             }
 
@@ -99,6 +99,23 @@ public static class LocalInventory
         }
 
         return new ScanResult(results, stale, errors);
+    }
+
+    /// <summary>
+    /// The ETag the file's bytes have when we upload them, from what the snapshot recorded of them. Below the multipart
+    /// threshold it is the MD5 itself; the ETag recorded is the bucket's, and is taken only in the multipart form our
+    /// own upload gives this size: a record never vouches that a local file has some object's ETag.
+    /// </summary>
+    private static string LocalETag(SnapshotEntry entry)
+    {
+        if (entry.Size < S3ObjectStore.MultipartThreshold)
+        {
+            return entry.Md5!;
+        }
+
+        var etag = S3ETag.Normalize(entry.ETag);
+        var parts = (int)((entry.Size + S3ObjectStore.PartSize - 1) / S3ObjectStore.PartSize);
+        return S3ETag.IsMultipart(etag) && S3ETag.PartCount(etag) == parts ? etag : entry.Md5!;
     }
 
     /// <summary>Hashes the stale files whose key <paramref name="needsDigest"/> says the bucket may hold already.</summary>

@@ -4,8 +4,8 @@ using StaticOffload.Files;
 using StaticOffload.Hashing;
 using StaticOffload.Planning;
 using StaticOffload.Snapshot;
+using StaticOffload.Keys;
 using StaticOffload.Storage;
-using StaticOffload.Storage.S3;
 
 namespace StaticOffload.Sync;
 
@@ -14,10 +14,11 @@ namespace StaticOffload.Sync;
 /// once and is in <see cref="State"/> when the run ends, so whatever stops it (an error, Ctrl+C) leaves a state that
 /// is true; <see cref="StateSnapshot"/> gives the same while it runs.
 /// </summary>
-public sealed class PlanExecutor(IObjectStore store, int concurrency, ISyncLog log, bool serverSideCopy = true)
+public sealed class PlanExecutor(IObjectStore store, int concurrency, ISyncLog log)
 {
     private readonly ConcurrentQueue<SyncAction> _completed = new();
     private readonly ConcurrentQueue<Diagnostic> _errors = new();
+    private readonly ConcurrentQueue<Diagnostic> _warnings = new();
     private readonly ConcurrentQueue<(string Key, SnapshotEntry? Entry)> _journal = new();
 
     /// <summary>
@@ -34,6 +35,9 @@ public sealed class PlanExecutor(IObjectStore store, int concurrency, ISyncLog l
     public IReadOnlyCollection<SyncAction> Completed => _completed;
 
     public IReadOnlyCollection<Diagnostic> Errors => _errors;
+
+    /// <summary>What the run found and handled (an object changed behind the sync's back, uploaded instead of copied).</summary>
+    public IReadOnlyCollection<Diagnostic> Warnings => _warnings;
 
     public long BytesUploaded => Interlocked.Read(ref _bytesUploaded);
 
@@ -141,11 +145,59 @@ public sealed class PlanExecutor(IObjectStore store, int concurrency, ISyncLog l
 
     private async Task RunAsync(SyncAction action, CancellationToken cancellationToken)
     {
+        if (action.Kind == SyncActionKind.UpdateMetadata)
+        {
+            if (await CopyAsync(action, cancellationToken).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            action = action.Fallback!;
+        }
+
+        await UploadAsync(action, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Replaces the object's headers by a copy onto itself, on the condition that it is still the object recorded with
+    /// this content. Not every S3-compatible store honours the condition, so the ETag the copy returns is checked too:
+    /// it must be the recorded one or the file's MD5 (a copy of a multipart object gets a plain MD5 ETag). Otherwise
+    /// the object is someone else's content, and the caller uploads the file.
+    /// </summary>
+    /// <returns>Whether the copy was made onto the recorded content (and recorded).</returns>
+    private async Task<bool> CopyAsync(SyncAction action, CancellationToken cancellationToken)
+    {
         var file = action.Local!;
-        var upload = action.Kind == SyncActionKind.Upload
-            || (action.Kind == SyncActionKind.UpdateMetadata && (!serverSideCopy || file.Size > S3ObjectStore.MaxCopySize));
+        var returned = await store.UpdateHeadersAsync(action.Key, file.Headers, file.Digest!.Sha256, action.IfETag!, cancellationToken)
+            .ConfigureAwait(false);
+        var etag = returned is null ? null : S3ETag.Normalize(returned);
+        if (etag is null || (etag != action.IfETag && etag != file.Digest.Md5))
+        {
+            _warnings.Enqueue(Diagnostic.Warning(DiagnosticCodes.ObjectChangedInBucket,
+                $"'{ObjectKeys.Printable(action.Key)}' in {store.Destination} is not the object this sync recorded (ETag \"{action.IfETag}\", {(etag is null ? "the store refused the conditional copy" : $"the copy returned \"{etag}\"")}): something else wrote it. Its headers are not copied onto content nobody published; the file is uploaded instead.",
+                file.FullPath.Length > 0 ? file.FullPath : null));
+            return false;
+        }
+
+        Record(action.Key, new SnapshotEntry
+        {
+            Size = file.Size,
+            LastWriteTicks = file.LastWriteTicks,
+            Md5 = file.Digest.Md5,
+            Sha256 = file.Digest.Sha256,
+            ETag = etag,
+            Headers = file.Headers,
+        });
+        _completed.Enqueue(action);
+        log.Detail($"  {Verb(action),-9} {action.Key} ({action.Reason})");
+        return true;
+    }
+
+    private async Task UploadAsync(SyncAction action, CancellationToken cancellationToken)
+    {
+        var file = action.Local!;
         string etag;
-        if (upload && file.FullPath.Length > 0 && file.Size <= BufferedUploadLimit)
+        if (file.FullPath.Length > 0 && file.Size <= BufferedUploadLimit)
         {
             using var body = FileBody.Read(file.FullPath, BufferedUploadLimit);
             var digest = ContentHasher.Hash(body.Content);
@@ -155,7 +207,7 @@ public sealed class PlanExecutor(IObjectStore store, int concurrency, ISyncLog l
             Interlocked.Add(ref _bytesSent, file.Size);
             Interlocked.Add(ref _bytesUploaded, file.Size);
         }
-        else if (upload)
+        else
         {
             var digest = file.Digest ?? await HashAsync(file, cancellationToken).ConfigureAwait(false);
             file = file with { Digest = digest };
@@ -179,11 +231,6 @@ public sealed class PlanExecutor(IObjectStore store, int concurrency, ISyncLog l
 
             Interlocked.Add(ref _bytesUploaded, file.Size);
         }
-        else
-        {
-            etag = await store.UpdateHeadersAsync(action.Key, file.Headers, file.Digest!.Sha256, cancellationToken)
-                .ConfigureAwait(false);
-        }
 
         Record(action.Key, new SnapshotEntry
         {
@@ -195,7 +242,7 @@ public sealed class PlanExecutor(IObjectStore store, int concurrency, ISyncLog l
             Headers = file.Headers,
         });
         _completed.Enqueue(action);
-        log.Detail($"  {Verb(action),-9} {action.Key} ({action.Reason}{(upload ? $", {Format.Bytes(file.Size)}" : "")})");
+        log.Detail($"  {Verb(action),-9} {action.Key} ({action.Reason}, {Format.Bytes(file.Size)})");
     }
 
     /// <summary>A large file not hashed yet (its key was new): hashed before it streams, as the upload needs its SHA-256.</summary>

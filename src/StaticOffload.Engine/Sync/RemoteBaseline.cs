@@ -34,26 +34,30 @@ public static class RemoteBaseline
         // Joined by key, never by listing order: some S3-compatible stores list in a different order than S3.
         foreach (var remote in listing)
         {
-            var entry = new SnapshotEntry { Size = remote.Size, ETag = S3ETag.Normalize(remote.ETag) };
+            var etag = S3ETag.Normalize(remote.ETag);
+            // A content hash is paired with this object only when its ETag proves it against the local bytes. The
+            // state's own MD5 is never taken for that: the state is anyone's to write, and an older version of this
+            // package recorded a local hash next to an object someone else had overwritten.
+            localByKey.TryGetValue(remote.Key, out var file);
+            var proven = file?.Digest is not null && remote.Size == file.Size
+                         && await ContentMatchesAsync(etag, file, cancellationToken).ConfigureAwait(false);
+            var md5 = proven ? file!.Digest!.Md5 : null;
             if (state is not null && state.Entries.TryGetValue(remote.Key, out var recorded)
-                && recorded.Size == remote.Size && S3ETag.Normalize(recorded.ETag) == entry.ETag
+                && recorded.Size == remote.Size && S3ETag.Normalize(recorded.ETag) == etag
                 && !ModifiedAfter(remote.LastModified, stateWrittenAt))
             {
-                baseline[remote.Key] = recorded with { LastWriteTicks = 0 };
+                // What the state adds is what a listing cannot show: the headers sent, and the delete grace period.
+                baseline[remote.Key] = recorded with { LastWriteTicks = 0, Md5 = md5, Sha256 = null, ETag = etag };
                 trusted++;
                 continue;
             }
 
-            if (localByKey.TryGetValue(remote.Key, out var file) && remote.Size == file.Size && file.Digest is not null)
+            if (proven)
             {
-                if (await ContentMatchesAsync(entry.ETag, file, cancellationToken).ConfigureAwait(false))
-                {
-                    entry = entry with { Md5 = file.Digest.Md5 };
-                    toHead.Add((remote.Key, file));
-                }
+                toHead.Add((remote.Key, file!));
             }
 
-            baseline[remote.Key] = entry;
+            baseline[remote.Key] = new SnapshotEntry { Size = remote.Size, ETag = etag, Md5 = md5 };
         }
 
         await Parallel.ForEachAsync(toHead,

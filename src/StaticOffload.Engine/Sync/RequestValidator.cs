@@ -35,6 +35,11 @@ public static class RequestValidator
                 $"StaticOffloadServiceUrl '{request.Destination.ServiceUrl}' is not an http(s) URL. Use the store's endpoint, e.g. https://<account>.r2.cloudflarestorage.com."));
         }
 
+        if (request.RemoteState && StateLocationProblem(request) is { } stateProblem)
+        {
+            problems.Add(Diagnostic.Error(DiagnosticCodes.InvalidStateLocation, stateProblem));
+        }
+
         var keys = new HashSet<string>(StringComparer.Ordinal);
         foreach (var file in request.Files)
         {
@@ -64,11 +69,44 @@ public static class RequestValidator
                     $"The key for this file is {Encoding.UTF8.GetByteCount(key)} bytes of UTF-8; S3 allows {ObjectKeys.MaxKeyBytes}. Shorten its path or StaticOffloadPrefix, or exclude it.",
                     file.FullPath));
             }
+            else if (ObjectKeys.KeyProblem(key) is { } keyProblem)
+            {
+                problems.Add(file.IsRedirect
+                    ? Diagnostic.Error(DiagnosticCodes.InvalidKey,
+                        $"StaticOffloadRedirect '{ObjectKeys.Printable(file.RelativePath)}' cannot be a key: {keyProblem}. Write the key as a plain path below the prefix, e.g. 'old/page.html'.")
+                    : Diagnostic.Error(DiagnosticCodes.InvalidKey,
+                        $"The key '{ObjectKeys.Printable(key)}' for this file cannot be synced safely: {keyProblem}. Rename the file, or exclude it with a StaticOffloadRule that sets Exclude=true.",
+                        file.FullPath));
+            }
 
             problems.AddRange(ValidateHeaders(file));
         }
 
         return problems;
+    }
+
+    private static string? StateLocationProblem(SyncRequest request)
+    {
+        var destination = request.Destination;
+        if (destination.StateBucket is { } stateBucket && ObjectKeys.ValidateBucket(stateBucket) is not null)
+        {
+            return $"StaticOffloadStateBucket '{stateBucket}' is not a valid S3 bucket name (3-63 lower-case letters, digits, '.' and '-').";
+        }
+
+        var key = request.EffectiveStateKey;
+        if (ObjectKeys.KeyProblem(key) is { } keyProblem)
+        {
+            return $"StaticOffloadStateKey '{ObjectKeys.Printable(key)}' cannot be a key: {keyProblem}.";
+        }
+
+        var sameBucket = destination.StateBucket is null || destination.StateBucket == destination.Bucket;
+        if (sameBucket && key.StartsWith(destination.Prefix, StringComparison.Ordinal)
+            && !Snapshot.RemoteState.IsReserved(destination.Prefix, key))
+        {
+            return $"StaticOffloadStateKey '{key}' is below the prefix '{destination.Prefix}' of the site it describes, where the sync would take it for a site file and delete it. Put it outside the prefix, in '{destination.Prefix}{Snapshot.RemoteState.Folder}', or in another bucket (StaticOffloadStateBucket).";
+        }
+
+        return null;
     }
 
     private static bool IsValidRedirect(string? location) =>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using StaticOffload.Diagnostics;
+using StaticOffload.Keys;
 using StaticOffload.Planning;
 using StaticOffload.Snapshot;
 using StaticOffload.Storage;
@@ -81,6 +82,12 @@ public sealed class SyncEngine(IObjectStore store, ISyncLog log, TimeProvider? c
             diagnostics.Add(snapshotWarning);
         }
 
+        var guard = new BaselineGuard(prefix);
+        if (snapshot is not null)
+        {
+            snapshot = snapshot with { Entries = guard.Entries(snapshot.Entries, $"the local snapshot '{request.SnapshotPath}'") };
+        }
+
         var scan = LocalInventory.Scan(stated, snapshot?.Entries);
         if (scan.Errors.Count > 0)
         {
@@ -94,7 +101,7 @@ public sealed class SyncEngine(IObjectStore store, ISyncLog log, TimeProvider? c
         {
             try
             {
-                bucket = await ListBucketAsync(request, cancellationToken).ConfigureAwait(false);
+                bucket = await ListBucketAsync(request, guard, diagnostics, cancellationToken).ConfigureAwait(false);
             }
             catch (SyncFailedException ex)
             {
@@ -134,6 +141,11 @@ public sealed class SyncEngine(IObjectStore store, ISyncLog log, TimeProvider? c
             return Fail(listed: !fromSnapshot);
         }
 
+        if (guard.Warning() is { } leftAlone)
+        {
+            diagnostics.Add(leftAlone);
+        }
+
         var previousLive = baseline.Entries.Values.Count(e => e.RemovedAt is null);
         if (request.DeleteRemoved && !request.AllowShrink && previousLive >= ShrinkCheckMinimumFiles && local.Count * 2 < previousLive)
         {
@@ -144,14 +156,20 @@ public sealed class SyncEngine(IObjectStore store, ISyncLog log, TimeProvider? c
 
         var now = _clock.GetUtcNow();
         var policy = new DeletePolicy(request.DeleteRemoved, request.DeleteAfterDeploys, request.DeleteAfterAge,
-            baseline.Deploys + 1, now);
-        var plan = SyncPlanner.Plan(local, baseline.Entries, policy);
+            baseline.Deploys + 1, now, prefix);
+        var plan = SyncPlanner.Plan(local, baseline.Entries, policy, request.Destination.Capabilities);
         var deletes = plan.Count(SyncActionKind.Delete);
         if (local.Count == 0 && deletes > 0)
         {
             diagnostics.Add(Diagnostic.Error(DiagnosticCodes.SourceFolderMissing,
                 $"There is no file to sync (is StaticOffloadSourceFolder right, and did publish run?), and the sync would delete all {deletes} objects of {store.Destination}. Nothing was changed."));
             return Fail(plan, baseline.Listed);
+        }
+
+        if (local.Count == 0 && plan.Actions.Count == 0)
+        {
+            diagnostics.Add(Diagnostic.Warning(DiagnosticCodes.NothingToSync,
+                $"There is no file to sync, and {store.Destination} holds nothing of this site either. Check StaticOffloadSourceFolder (the folder of the publish output that is synced) and that publish ran."));
         }
 
         var unknownAtRoot = prefix.Length == 0
@@ -181,7 +199,7 @@ public sealed class SyncEngine(IObjectStore store, ISyncLog log, TimeProvider? c
             });
         }
 
-        var executor = new PlanExecutor(store, request.Concurrency, log, request.Destination.ServerSideCopy) { State = new(baseline.Entries, StringComparer.Ordinal) };
+        var executor = new PlanExecutor(store, request.Concurrency, log) { State = new(baseline.Entries, StringComparer.Ordinal) };
         var remoteStateSha = baseline.RemoteStateSha256;
         var deploys = baseline.Deploys;
         using var stopReporting = new CancellationTokenSource();
@@ -212,7 +230,8 @@ public sealed class SyncEngine(IObjectStore store, ISyncLog log, TimeProvider? c
                                  && baseline.RemoteStateSha256 is not null;
             if (request.RemoteState && !stateUnchanged && !cancellationToken.IsCancellationRequested)
             {
-                remoteStateSha = await WriteRemoteStateAsync(state, prefix, remoteStateSha, diagnostics).ConfigureAwait(false);
+                remoteStateSha = await WriteRemoteStateAsync(state, request.EffectiveStateKey, request.Destination.Location, remoteStateSha,
+                    diagnostics).ConfigureAwait(false);
             }
 
             // A run that changed nothing, not even a file time, leaves the snapshot as it is: with 100,000 files,
@@ -234,6 +253,7 @@ public sealed class SyncEngine(IObjectStore store, ISyncLog log, TimeProvider? c
             }
         }
 
+        diagnostics.AddRange(executor.Warnings);
         diagnostics.AddRange(executor.Errors);
         return Finish(request, new SyncResult
         {
@@ -255,7 +275,8 @@ public sealed class SyncEngine(IObjectStore store, ISyncLog log, TimeProvider? c
         public HashSet<string> Keys { get; } = Objects.Select(o => o.Key).ToHashSet(StringComparer.Ordinal);
     }
 
-    private async Task<BucketListing> ListBucketAsync(SyncRequest request, CancellationToken cancellationToken)
+    private async Task<BucketListing> ListBucketAsync(SyncRequest request, BaselineGuard guard, List<Diagnostic> diagnostics,
+        CancellationToken cancellationToken)
     {
         var prefix = request.Destination.Prefix;
         SyncSnapshot? state = null;
@@ -263,17 +284,47 @@ public sealed class SyncEngine(IObjectStore store, ISyncLog log, TimeProvider? c
         DateTimeOffset? writtenAt = null;
         if (request.RemoteState)
         {
-            var document = await store.ReadDocumentAsync(RemoteState.Key(prefix), cancellationToken).ConfigureAwait(false);
-            if (document is not null)
-            {
-                state = RemoteState.Deserialize(document.Body);
-                stateSha = state is null ? null : RemoteState.Hash(document.Body);
-                writtenAt = document.LastModified;
-            }
+            (state, stateSha, writtenAt) = await ReadRemoteStateAsync(request, diagnostics, cancellationToken).ConfigureAwait(false);
         }
 
         var objects = await RemoteBaseline.ListAsync(store, prefix, cancellationToken).ConfigureAwait(false);
-        return new BucketListing(objects, state, stateSha, writtenAt);
+        return new BucketListing(guard.Listing(objects), state, stateSha, writtenAt);
+    }
+
+    /// <summary>
+    /// The state object, read as the untrusted input it is: bounded in size, checked entry by entry. One that fails
+    /// is ignored with a warning; the listing (and a HEAD per matching object) then tells what is there, and the end
+    /// of the sync writes a good state over it.
+    /// </summary>
+    private async Task<(SyncSnapshot? State, string? Sha256, DateTimeOffset? WrittenAt)> ReadRemoteStateAsync(SyncRequest request,
+        List<Diagnostic> diagnostics, CancellationToken cancellationToken)
+    {
+        var key = request.EffectiveStateKey;
+        var document = await store.ReadDocumentAsync(key, RemoteState.MaxCompressedBytes, cancellationToken).ConfigureAwait(false);
+        if (document is null)
+        {
+            return (null, null, null);
+        }
+
+        string? problem;
+        SyncSnapshot? state = null;
+        if (document.TooLarge is { } size)
+        {
+            problem = $"it is {Format.Bytes(size)}, over the {Format.Bytes(RemoteState.MaxCompressedBytes)} a state may have";
+        }
+        else
+        {
+            state = RemoteState.Read(document.Body, request.Destination.Prefix, out problem, request.Destination.Location);
+        }
+
+        if (state is null)
+        {
+            diagnostics.Add(Diagnostic.Warning(DiagnosticCodes.RemoteStateIgnored,
+                $"The sync state object '{ObjectKeys.Printable(key)}' is not used: {problem}. The sync reconciles from the bucket listing instead (a HEAD per object whose content matches) and writes a new state at the end. If another tool or person wrote that object, keep it away from this key."));
+            return (null, null, null);
+        }
+
+        return (state, RemoteState.Hash(document.Body), document.LastModified);
     }
 
     private async Task<Baseline> CompareWithBucketAsync(SyncRequest request, BucketListing bucket, IReadOnlyList<LocalFile> local,
@@ -286,9 +337,9 @@ public sealed class SyncEngine(IObjectStore store, ISyncLog log, TimeProvider? c
     }
 
     /// <summary>Writes the bucket's copy of the state when it differs from the one there; returns its hash.</summary>
-    private async Task<string?> WriteRemoteStateAsync(SyncSnapshot state, string prefix, string? current, List<Diagnostic> diagnostics)
+    private async Task<string?> WriteRemoteStateAsync(SyncSnapshot state, string key, string location, string? current, List<Diagnostic> diagnostics)
     {
-        var body = RemoteState.Serialize(state);
+        var body = RemoteState.Serialize(state with { Destination = location });
         var sha = RemoteState.Hash(body);
         if (sha == current)
         {
@@ -298,13 +349,13 @@ public sealed class SyncEngine(IObjectStore store, ISyncLog log, TimeProvider? c
         try
         {
             // Not cancellable: a state that matches what was just done is worth the one extra request.
-            await store.WriteDocumentAsync(RemoteState.Key(prefix), body, "application/gzip", CancellationToken.None).ConfigureAwait(false);
+            await store.WriteDocumentAsync(key, body, "application/gzip", CancellationToken.None).ConfigureAwait(false);
             return sha;
         }
         catch (SyncFailedException ex)
         {
             diagnostics.Add(Diagnostic.Error(DiagnosticCodes.RemoteStateFailed,
-                $"The objects were synced, but the sync state could not be written to {RemoteState.Key(prefix)}: {ex.Diagnostic.Message} A fresh clone will reconcile from a listing; run the sync again to write it."));
+                $"The objects were synced, but the sync state could not be written to {ObjectKeys.Printable(key)}: {ex.Diagnostic.Message} A fresh clone will reconcile from a listing; run the sync again to write it."));
             return null;
         }
     }

@@ -50,6 +50,16 @@ public sealed record SyncRequest
     public bool RemoteState { get; init; } = true;
 
     /// <summary>
+    /// The key of the sync state object; null for <c>&lt;prefix&gt;.staticoffload/state.json.gz</c>. In the site's
+    /// bucket it must lie outside the prefix or in its reserved folder; with <see cref="S3Destination.StateBucket"/> it
+    /// can be anything.
+    /// </summary>
+    public string? StateKey { get; init; }
+
+    /// <summary>The state object's key as used: <see cref="StateKey"/> or the default below the prefix.</summary>
+    public string EffectiveStateKey => StateKey ?? Snapshot.RemoteState.Key(Destination.Prefix);
+
+    /// <summary>
     /// Reconcile with the bucket listing even when a local snapshot exists, to repair objects deleted or changed
     /// behind the sync's back (drift the snapshot alone cannot see).
     /// </summary>

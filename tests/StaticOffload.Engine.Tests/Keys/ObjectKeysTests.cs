@@ -111,4 +111,54 @@ public class ObjectKeysTests
     [Fact]
     public void ToKey_prepends_the_prefix() =>
         Assert.Equal("site/v1/css/a.css", ObjectKeys.ToKey("site/v1/", "css/a.css"));
+
+    [Theory]
+    [InlineData("index.html")]
+    [InlineData("site/css/a b+c %20.css")]
+    [InlineData("site/über/ünïcode.html")]
+    [InlineData("site/emoji-\U0001F600.png")]
+    [InlineData("site/.well-known/x")]
+    [InlineData("site/..hidden/x")]
+    [InlineData("site/a../x")]
+    public void A_plain_key_passes_the_key_rule(string key) => Assert.Null(ObjectKeys.KeyProblem(key));
+
+    [Theory]
+    [InlineData("", "empty")]
+    [InlineData("site/a\u0001.css", "control character U+0001")]
+    [InlineData("site/a\n.css", "control character U+000A")]
+    [InlineData("site/a\u007F.css", "control character U+007F")]
+    [InlineData("site/a\u0085.css", "control character U+0085")]
+    [InlineData("site/a\uFFFF.css", "not a Unicode character")]
+    [InlineData("/site/a.css", "starts with '/'")]
+    [InlineData("site/../a.css", "'..' segment")]
+    [InlineData("..", "'..' segment")]
+    [InlineData("site/./a.css", "'.' segment")]
+    [InlineData("site/a/.", "'.' segment")]
+    [InlineData("site//a.css", "empty segment")]
+    public void A_key_that_cannot_be_handled_safely_is_named_with_the_reason(string key, string reason) =>
+        Assert.Contains(reason, ObjectKeys.KeyProblem(key));
+
+    [Fact]
+    public void A_key_with_a_lone_surrogate_breaks_the_key_rule() =>
+        Assert.Contains("not a Unicode character", ObjectKeys.KeyProblem("site/a" + '\uD800' + ".css"));
+
+    [Fact]
+    public void A_key_over_1024_bytes_of_UTF8_breaks_the_key_rule() =>
+        Assert.Contains("over S3's 1024", ObjectKeys.KeyProblem("site/" + new string('ü', 510)));
+
+    [Fact]
+    public void A_key_is_printed_with_its_control_characters_escaped() =>
+        Assert.Equal("site/a\\u0001b\\u001B.css", ObjectKeys.Printable("site/a\u0001b\u001B.css"));
+
+    [Theory]
+    [InlineData("site/", "site/a.css", true)]
+    [InlineData("site/", "site/", false)]
+    [InlineData("site/", "other/a.css", false)]
+    [InlineData("site/", "site/.staticoffload/state.json.gz", false)]
+    [InlineData("site/", "site/x/.staticoffload/y", true)]
+    [InlineData("", "a.css", true)]
+    [InlineData("", ".staticoffload/state.json.gz", false)]
+    [InlineData("", "a/../b", false)]
+    public void Only_keys_below_the_prefix_outside_the_reserved_folder_and_within_the_rule_are_managed(string prefix, string key, bool managed) =>
+        Assert.Equal(managed, ObjectKeys.IsManaged(prefix, key));
 }

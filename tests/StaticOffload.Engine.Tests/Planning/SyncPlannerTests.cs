@@ -286,4 +286,71 @@ public class SyncPlannerTests
 
         Assert.Equal(SyncActionKind.Unchanged, Assert.Single(plan.Actions).Kind);
     }
+
+    [Fact]
+    public void A_header_change_is_a_copy_conditional_on_the_recorded_ETag_with_an_upload_as_its_fallback()
+    {
+        var previous = Entry(headers: Css, etag: "\"ABCDEF\"") with { Md5 = Md5Of("a") };
+
+        var action = Single(SyncPlanner.Plan([Local("a.css", headers: Fingerprinted)], Remote(("a.css", previous)),
+            DeletePolicy.Immediate, StoreCapabilities.S3), "a.css");
+
+        Assert.Equal((SyncActionKind.UpdateMetadata, SyncReason.HeadersChanged, "abcdef"), (action.Kind, action.Reason, action.IfETag));
+        Assert.Equal((SyncActionKind.Upload, SyncReason.ChangedInBucket, (string?)null),
+            (action.Fallback!.Kind, action.Fallback.Reason, action.Fallback.IfETag));
+        Assert.Contains("copy if ETag is \"abcdef\", else upload", action.ToString());
+    }
+
+    [Fact]
+    public void A_header_change_on_a_store_without_copy_is_planned_as_an_upload()
+    {
+        var plan = SyncPlanner.Plan([Local("a.css", headers: Fingerprinted)], Remote(("a.css", Entry(headers: Css))),
+            DeletePolicy.Immediate, StoreCapabilities.NoCopy);
+
+        var action = Single(plan, "a.css");
+        Assert.Equal((SyncActionKind.Upload, SyncReason.HeadersChanged), (action.Kind, action.Reason));
+        Assert.Null(action.Fallback);
+        Assert.Equal(100, plan.UploadBytes);
+    }
+
+    [Theory]
+    [InlineData(StoreCapabilities.S3MaxCopySize, SyncActionKind.UpdateMetadata)]
+    [InlineData(StoreCapabilities.S3MaxCopySize + 1, SyncActionKind.Upload)]
+    public void A_header_change_above_the_copy_limit_is_planned_as_an_upload(long size, SyncActionKind expected)
+    {
+        var plan = SyncPlanner.Plan([Local("big.bin", size: size, headers: Fingerprinted)],
+            Remote(("big.bin", Entry(size: size, headers: Css))), DeletePolicy.Immediate, StoreCapabilities.S3);
+
+        Assert.Equal(expected, Single(plan, "big.bin").Kind);
+    }
+
+    [Fact]
+    public void A_header_change_of_an_object_without_a_recorded_ETag_is_an_upload_never_an_unconditional_copy()
+    {
+        var previous = Entry(headers: Css) with { ETag = "" };
+
+        var action = Single(SyncPlanner.Plan([Local("a.css", headers: Fingerprinted)], Remote(("a.css", previous)),
+            DeletePolicy.Immediate, StoreCapabilities.S3), "a.css");
+
+        Assert.Equal(SyncActionKind.Upload, action.Kind);
+    }
+
+    [Theory]
+    [InlineData("other/a.css")]
+    [InlineData("site")]
+    [InlineData("site/")]
+    [InlineData("sitex/a.css")]
+    [InlineData("site/.staticoffload/state.json.gz")]
+    [InlineData("site/../a.css")]
+    [InlineData("site/./a.css")]
+    [InlineData("site//a.css")]
+    [InlineData("site/a\u0001.css")]
+    [InlineData("/site/a.css")]
+    public void Nothing_outside_the_prefix_or_outside_the_key_rule_is_ever_deleted(string key)
+    {
+        var plan = SyncPlanner.Plan([Local("site/kept.css")], Remote((key, Entry()), ("site/gone.css", Entry())),
+            new DeletePolicy(true, 0, TimeSpan.Zero, 1, DateTimeOffset.UnixEpoch, "site/"), StoreCapabilities.S3);
+
+        Assert.Equal(["site/gone.css"], plan.Actions.Where(a => a.Kind == SyncActionKind.Delete).Select(a => a.Key));
+    }
 }

@@ -5,13 +5,15 @@ namespace StaticOffload.Tests.Snapshot;
 
 public class RemoteStateTests
 {
+    private const string Md5 = "0123456789abcdef0123456789abcdef";
+
     private static SyncSnapshot Sample(params string[] keys) => new()
     {
         Destination = "s3://b/p/",
         Deploys = 3,
         Entries = keys.ToDictionary(k => k, k => new SnapshotEntry
         {
-            Size = 4, LastWriteTicks = 638_000_000_000_000_000, Md5 = "m", Sha256 = "s", ETag = "e",
+            Size = 4, LastWriteTicks = 638_000_000_000_000_000, Md5 = Md5, Sha256 = "s", ETag = Md5 + "-2",
             Headers = new ObjectHeaders("text/css", "no-cache"),
         }, StringComparer.Ordinal),
     };
@@ -55,7 +57,7 @@ public class RemoteStateTests
         var snapshot = Sample(Enumerable.Range(0, 1000).Select(i => $"assets/file{i:0000}.css").ToArray());
         foreach (var key in snapshot.Entries.Keys.ToArray())
         {
-            snapshot.Entries[key] = snapshot.Entries[key] with { Md5 = "e", ETag = "e" };
+            snapshot.Entries[key] = snapshot.Entries[key] with { Md5 = Md5, ETag = Md5 };
         }
 
         var body = RemoteState.Serialize(snapshot);
@@ -63,7 +65,7 @@ public class RemoteStateTests
 
         Assert.Null(state.Entries["assets/file0000.css"].Sha256);
         Assert.Null(state.Entries["assets/file0000.css"].Md5);
-        Assert.Equal("e", state.Entries["assets/file0000.css"].ETag);
+        Assert.Equal(Md5, state.Entries["assets/file0000.css"].ETag);
         Assert.InRange(body.Length, 1, 20 * 1000);
     }
 
@@ -75,4 +77,106 @@ public class RemoteStateTests
     [InlineData("", "site/.staticoffload/state.json", false)]
     public void Only_the_folder_right_below_the_prefix_is_reserved(string prefix, string key, bool reserved) =>
         Assert.Equal(reserved, RemoteState.IsReserved(prefix, key));
+
+    private static byte[] Gzip(string json)
+    {
+        using var compressed = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(compressed, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gzip.Write(System.Text.Encoding.UTF8.GetBytes(json));
+        }
+
+        return compressed.ToArray();
+    }
+
+    private static string Json(SyncSnapshot snapshot)
+    {
+        using var gzip = new System.IO.Compression.GZipStream(new MemoryStream(RemoteState.Serialize(snapshot)), System.IO.Compression.CompressionMode.Decompress);
+        using var reader = new StreamReader(gzip);
+        return reader.ReadToEnd();
+    }
+
+    [Fact]
+    public void A_state_that_expands_past_the_limit_is_refused_without_reading_it_all()
+    {
+        // A gzip bomb: a few hundred KB that expand to 200 MB of JSON white space.
+        using var compressed = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(compressed, System.IO.Compression.CompressionLevel.Optimal, leaveOpen: true))
+        {
+            gzip.Write("{\"version\":1,"u8);
+            var spaces = new byte[1 << 20];
+            Array.Fill(spaces, (byte)' ');
+            for (var i = 0; i < 200; i++)
+            {
+                gzip.Write(spaces);
+            }
+
+            gzip.Write("\"entries\":{}}"u8);
+        }
+
+        Assert.InRange(compressed.Length, 1, 1024 * 1024);
+        var before = GC.GetTotalAllocatedBytes();
+
+        Assert.Null(RemoteState.Read(compressed.ToArray(), "site/", out var problem));
+
+        Assert.Contains("expands to more than 64 MB", problem);
+        // Stopped at the limit: far less held than the 200 MB it expands to.
+        Assert.InRange(GC.GetTotalAllocatedBytes() - before, 0, 160L * 1024 * 1024);
+    }
+
+    public static TheoryData<string, string> HostileStates => new()
+    {
+        { "\"outside/x.css\":{\"size\":1,\"eTag\":\"abc\"}", "not one this sync manages" },
+        { "\"site/.staticoffload/state.json.gz\":{\"size\":1,\"eTag\":\"abc\"}", "not one this sync manages" },
+        { "\"site/../x.css\":{\"size\":1,\"eTag\":\"abc\"}", "not one this sync manages" },
+        { "\"site/a\\u0001.css\":{\"size\":1,\"eTag\":\"abc\"}", "not one this sync manages" },
+        { "\"site/x.css\":{\"size\":-1,\"eTag\":\"abc\"}", "negative size" },
+        { "\"site/x.css\":{\"size\":1,\"eTag\":\"\"}", "no usable ETag" },
+        { "\"site/x.css\":{\"size\":1,\"eTag\":\"abc\",\"md5\":\"zz\"}", "MD5" },
+        { "\"site/x.css\":{\"size\":1,\"eTag\":\"abc\",\"removedAtDeploy\":99}", "removed at deploy" },
+    };
+
+    [Theory]
+    [MemberData(nameof(HostileStates))]
+    public void A_state_with_a_hostile_or_malformed_entry_is_refused_whole(string entry, string expected)
+    {
+        var json = Json(Sample() with { Destination = "s3://b/site/" }).Replace("\"entries\":{}", "\"entries\":{" + entry + "}", StringComparison.Ordinal);
+        Assert.Contains(entry[..8], json);
+
+        Assert.Null(RemoteState.Read(Gzip(json), "site/", out var problem, "s3://b/site/"));
+
+        Assert.Contains(expected, problem);
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(int.MaxValue)]
+    public void A_state_with_an_implausible_deploy_count_is_refused(int deploys)
+    {
+        var json = Json(Sample()).Replace("\"deploys\":3", $"\"deploys\":{deploys}", StringComparison.Ordinal);
+        Assert.Contains($"\"deploys\":{deploys}", json);
+
+        Assert.Null(RemoteState.Read(Gzip(json), "site/", out var problem));
+
+        Assert.Contains("deploy count", problem);
+    }
+
+    [Fact]
+    public void A_state_of_another_site_is_refused_and_the_endpoint_is_not_compared()
+    {
+        var body = RemoteState.Serialize(Sample("site/a.css") with { Destination = "s3://b/site/ at http://old-endpoint:9000" });
+
+        Assert.NotNull(RemoteState.Read(body, "site/", out _, "s3://b/site/"));
+        Assert.Null(RemoteState.Read(body, "site/", out var problem, "s3://other/site/"));
+        Assert.Contains("not of s3://other/site/", problem);
+    }
+
+    [Fact]
+    public void A_good_state_is_read_with_its_entries()
+    {
+        var state = RemoteState.Read(RemoteState.Serialize(Sample("site/a.css", "site/b/c.js")), "site/", out var problem, "s3://b/p/");
+
+        Assert.Null(problem);
+        Assert.Equal(["site/a.css", "site/b/c.js"], state!.Entries.Keys.Order(StringComparer.Ordinal));
+    }
 }

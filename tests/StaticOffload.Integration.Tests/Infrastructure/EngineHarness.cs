@@ -48,6 +48,12 @@ public sealed class EngineHarness : IDisposable
 
     public bool AllowRootDelete { get; set; }
 
+    /// <summary>The sync state object's key; null for the default below the prefix.</summary>
+    public string? StateKey { get; set; }
+
+    /// <summary>The bucket of the sync state object; null for the site's.</summary>
+    public string? StateBucket { get; set; }
+
     public TimeSpan LockTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Another endpoint (a fault-injecting proxy) instead of the server's own.</summary>
@@ -89,7 +95,9 @@ public sealed class EngineHarness : IDisposable
             ForcePathStyle = true,
             ChunkedUploads = ChunkedUploads,
             ServerSideCopy = ServerSideCopy,
+            StateBucket = StateBucket,
         },
+        StateKey = StateKey,
         SnapshotPath = SnapshotPath,
         MaxDeletes = MaxDeletes,
         AllowShrink = AllowShrink,

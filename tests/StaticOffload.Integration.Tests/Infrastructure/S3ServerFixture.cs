@@ -136,11 +136,21 @@ public abstract class LocalS3Server(string script, string accessKey, string secr
     public async Task<List<S3Object>> ListAsync(string bucket, string? prefix = null, bool includeState = false)
     {
         var all = new List<S3Object>();
-        var request = new ListObjectsV2Request { BucketName = bucket, Prefix = prefix };
+        // URL-encoded, as the sync lists: a key with a control character cannot travel in XML otherwise.
+        var request = new ListObjectsV2Request { BucketName = bucket, Prefix = prefix, Encoding = EncodingType.Url };
         do
         {
             var response = await Client.ListObjectsV2Async(request);
-            all.AddRange(response.S3Objects ?? []);
+            foreach (var o in response.S3Objects ?? [])
+            {
+                if (response.Encoding == EncodingType.Url)
+                {
+                    o.Key = System.Net.WebUtility.UrlDecode(o.Key);
+                }
+
+                all.Add(o);
+            }
+
             request.ContinuationToken = response.NextContinuationToken;
         }
         while (!string.IsNullOrEmpty(request.ContinuationToken));

@@ -18,6 +18,12 @@ public sealed record S3Destination
     public bool ForcePathStyle { get; init; }
 
     /// <summary>
+    /// Where the sync state object lives when not in the site's bucket (a bucket that a policy makes world-readable
+    /// would serve it to anyone); null for the site's bucket.
+    /// </summary>
+    public string? StateBucket { get; init; }
+
+    /// <summary>
     /// False for stores that reject or corrupt the SDK's streaming (aws-chunked) uploads with trailing checksums:
     /// the body is then sent plain, with a checksum only where S3 requires one.
     /// </summary>
@@ -25,6 +31,10 @@ public sealed record S3Destination
 
     /// <summary>False for stores without CopyObject-onto-itself: header changes are then applied by re-uploading.</summary>
     public bool ServerSideCopy { get; init; } = true;
+
+    /// <summary>What the plan may ask of this store.</summary>
+    public Planning.StoreCapabilities Capabilities =>
+        ServerSideCopy ? Planning.StoreCapabilities.S3 : Planning.StoreCapabilities.NoCopy;
 
     public bool SupportsAcl { get; init; } = true;
 
@@ -34,6 +44,9 @@ public sealed record S3Destination
     public string? SigningRegion { get; init; }
 
     public int MaxConnections { get; init; } = Sync.SyncRequest.DefaultConcurrency;
+
+    /// <summary>"s3://bucket/prefix/": what the bucket's state object names as its site, without the endpoint.</summary>
+    public string Location => $"s3://{Bucket}/{Prefix}";
 
     public string Describe() =>
         $"s3://{Bucket}/{Prefix}" + (string.IsNullOrEmpty(ServiceUrl) ? "" : $" at {ServiceUrl.TrimEnd('/')}");

@@ -3,6 +3,7 @@ using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
 using StaticOffload.Diagnostics;
+using StaticOffload.Keys;
 using StaticOffload.Rules;
 
 namespace StaticOffload.Storage.S3;
@@ -43,21 +44,22 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
     /// <summary>The object metadata key that holds the content's SHA-256 (sent as x-amz-meta-sha256).</summary>
     public const string Sha256MetadataKey = "sha256";
 
-    // CopyObject cannot read a source above 5 GB; such objects get their headers by a re-upload instead.
-    public const long MaxCopySize = 5L * 1024 * 1024 * 1024;
-
     public string Destination => _destination.Describe();
 
     public async Task<IReadOnlyList<RemoteObject>> ListAsync(string prefix, CancellationToken cancellationToken)
     {
         var objects = new List<RemoteObject>();
-        var request = new ListObjectsV2Request { BucketName = _destination.Bucket, Prefix = prefix };
+        // URL-encoded keys: a key with a control character (XML 1.0 cannot carry it) must not make the listing, and so
+        // every later sync, fail. The SDK decodes them again.
+        var request = new ListObjectsV2Request { BucketName = _destination.Bucket, Prefix = prefix, Encoding = EncodingType.Url };
         do
         {
             var response = await Call(() => Client.ListObjectsV2Async(request, cancellationToken), prefix).ConfigureAwait(false);
+            // Decoded only when the store says it encoded them (one that ignores the parameter sends them as they are).
+            var encoded = response.Encoding == EncodingType.Url;
             foreach (var o in response.S3Objects ?? [])
             {
-                objects.Add(new RemoteObject(o.Key, o.Size ?? 0, o.ETag ?? "",
+                objects.Add(new RemoteObject(encoded ? WebUtility.UrlDecode(o.Key) : o.Key, o.Size ?? 0, o.ETag ?? "",
                     o.LastModified is { } modified ? new DateTimeOffset(modified.ToUniversalTime(), TimeSpan.Zero) : null));
             }
 
@@ -172,11 +174,12 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
     }
 
     private async Task<string> UploadMultipartAsync(string key, string path, long size, ObjectHeaders headers,
-        string? sha256, IProgress<long>? bytesSent, CancellationToken cancellationToken)
+        string? sha256, IProgress<long>? bytesSent, CancellationToken cancellationToken, string? bucket = null)
     {
+        bucket ??= _destination.Bucket;
         var initiate = new InitiateMultipartUploadRequest
         {
-            BucketName = _destination.Bucket,
+            BucketName = bucket,
             Key = key,
             ContentType = headers.ContentType,
             StorageClass = StorageClass(headers),
@@ -195,7 +198,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
                 var length = Math.Min(PartSize, size - position);
                 var request = new UploadPartRequest
                 {
-                    BucketName = _destination.Bucket,
+                    BucketName = bucket,
                     Key = key,
                     UploadId = upload.UploadId,
                     PartNumber = part,
@@ -213,7 +216,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
             {
                 var complete = await Client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
                 {
-                    BucketName = _destination.Bucket,
+                    BucketName = bucket,
                     Key = key,
                     UploadId = upload.UploadId,
                     PartETags = parts,
@@ -225,7 +228,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
                 // The SDK retried a Complete whose first answer was lost on the way back: the upload is already
                 // the object. Accepted only if the object there is this content.
                 var head = await Client.GetObjectMetadataAsync(
-                    new GetObjectMetadataRequest { BucketName = _destination.Bucket, Key = key }, cancellationToken).ConfigureAwait(false);
+                    new GetObjectMetadataRequest { BucketName = bucket, Key = key }, cancellationToken).ConfigureAwait(false);
                 if (head.ContentLength == size && head.Metadata["x-amz-meta-" + Sha256MetadataKey] == sha256)
                 {
                     return head.ETag ?? "";
@@ -241,7 +244,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
             {
                 await Client.AbortMultipartUploadAsync(new AbortMultipartUploadRequest
                 {
-                    BucketName = _destination.Bucket,
+                    BucketName = bucket,
                     Key = key,
                     UploadId = upload.UploadId,
                 }, CancellationToken.None).ConfigureAwait(false);
@@ -255,7 +258,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         }
     }
 
-    public async Task<string> UpdateHeadersAsync(string key, ObjectHeaders headers, string? sha256,
+    public async Task<string?> UpdateHeadersAsync(string key, ObjectHeaders headers, string sha256, string ifETag,
         CancellationToken cancellationToken)
     {
         // REPLACE replaces every header and resets the storage class, so the complete set is sent, never a diff.
@@ -266,18 +269,39 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
             DestinationBucket = _destination.Bucket,
             DestinationKey = key,
             MetadataDirective = S3MetadataDirective.REPLACE,
+            // x-amz-copy-source-if-match: copy only the object recorded with this content, not what someone else
+            // wrote there since.
+            ETagToMatch = $"\"{ifETag}\"",
             ContentType = headers.ContentType,
             StorageClass = StorageClass(headers),
             CannedACL = Acl(headers),
             WebsiteRedirectLocation = headers.RedirectLocation,
         };
         ApplyHeaders(request.Headers, request.Metadata, headers, sha256);
-        var response = await Call(() => Client.CopyObjectAsync(request, cancellationToken), key).ConfigureAwait(false);
-        return response.ETag ?? "";
+        try
+        {
+            var response = await Client.CopyObjectAsync(request, cancellationToken).ConfigureAwait(false);
+            return response.ETag ?? "";
+        }
+        catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.PreconditionFailed)
+        {
+            return null;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not SyncFailedException)
+        {
+            throw S3Errors.ToFailure(ex, Destination, key);
+        }
     }
 
     public async Task<IReadOnlyList<DeleteFailure>> DeleteAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
     {
+        // The last line of defence: whatever planned it, nothing outside the prefix (or in the reserved folder) is deleted.
+        if (keys.FirstOrDefault(k => !ObjectKeys.IsManaged(_destination.Prefix, k)) is { } outside)
+        {
+            throw new SyncFailedException(Diagnostic.Error(DiagnosticCodes.InvalidKey,
+                $"Refused to delete '{ObjectKeys.Printable(outside)}': it is not a key this sync manages below {Destination}. Nothing was deleted. Please report this as a bug."));
+        }
+
         var failures = new List<DeleteFailure>();
         // DeleteObjects takes at most 1000 keys per request.
         foreach (var batch in keys.Chunk(1000))
@@ -330,7 +354,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         return failures;
     }
 
-    public async Task<StoredDocument?> ReadDocumentAsync(string key, CancellationToken cancellationToken)
+    public async Task<StoredDocument?> ReadDocumentAsync(string key, long maxBytes, CancellationToken cancellationToken)
     {
         // The SDK retries a request whose answer fails in transit, but not a body (or an error document) cut off
         // while it is read here: retried as a whole, like the SDK would.
@@ -338,7 +362,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         {
             try
             {
-                return await ReadDocumentOnceAsync(key, cancellationToken).ConfigureAwait(false);
+                return await ReadDocumentOnceAsync(key, maxBytes, cancellationToken).ConfigureAwait(false);
             }
             catch (SyncFailedException ex) when (attempt < 4 && ex.InnerException is not AmazonS3Exception { StatusCode: not 0 })
             {
@@ -347,15 +371,34 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         }
     }
 
-    private async Task<StoredDocument?> ReadDocumentOnceAsync(string key, CancellationToken cancellationToken)
+    private string StateBucket => _destination.StateBucket ?? _destination.Bucket;
+
+    private async Task<StoredDocument?> ReadDocumentOnceAsync(string key, long maxBytes, CancellationToken cancellationToken)
     {
         try
         {
             using var response = await Client.GetObjectAsync(
-                new GetObjectRequest { BucketName = _destination.Bucket, Key = key }, cancellationToken).ConfigureAwait(false);
-            using var memory = new MemoryStream();
-            await response.ResponseStream.CopyToAsync(memory, cancellationToken).ConfigureAwait(false);
+                new GetObjectRequest { BucketName = StateBucket, Key = key }, cancellationToken).ConfigureAwait(false);
             DateTimeOffset? modified = response.LastModified is { } m ? new DateTimeOffset(m.ToUniversalTime(), TimeSpan.Zero) : null;
+            if (response.ContentLength > maxBytes)
+            {
+                return new StoredDocument([], modified, response.ContentLength);
+            }
+
+            // Bounded while it is read too: a body longer than its Content-Length said is not read to the end.
+            using var memory = new MemoryStream();
+            var buffer = new byte[81920];
+            int read;
+            while ((read = await response.ResponseStream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                if (memory.Length + read > maxBytes)
+                {
+                    return new StoredDocument([], modified, memory.Length + read);
+                }
+
+                memory.Write(buffer, 0, read);
+            }
+
             return new StoredDocument(memory.ToArray(), modified);
         }
         catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound && ex.ErrorCode is not "NoSuchBucket")
@@ -378,7 +421,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
             {
                 await File.WriteAllBytesAsync(temporary, body, cancellationToken).ConfigureAwait(false);
                 await UploadMultipartAsync(key, temporary, body.Length, new Rules.ObjectHeaders(contentType, "no-store"), null, null,
-                    cancellationToken).ConfigureAwait(false);
+                    cancellationToken, StateBucket).ConfigureAwait(false);
                 return;
             }
             finally
@@ -389,7 +432,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
 
         var request = new PutObjectRequest
         {
-            BucketName = _destination.Bucket,
+            BucketName = StateBucket,
             Key = key,
             InputStream = new MemoryStream(body, writable: false),
             ContentType = contentType,
