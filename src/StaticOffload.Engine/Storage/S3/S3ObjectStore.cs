@@ -109,7 +109,10 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
             BucketName = _destination.Bucket,
             Key = key,
             ContentType = headers.ContentType,
-            UseChunkEncoding = _destination.ChunkedUploads,
+            // The SDK announces aws-chunked framing by appending it to the request's Content-Encoding
+            // ("gzip, aws-chunked"). S3 strips it again; other stores (moto) keep it, and no browser decodes that.
+            // An object with an encoding of its own goes plain: the signature covers the body's SHA-256.
+            UseChunkEncoding = _destination.ChunkedUploads && headers.ContentEncoding is null,
             AutoCloseStream = true,
             WebsiteRedirectLocation = headers.RedirectLocation,
         };
