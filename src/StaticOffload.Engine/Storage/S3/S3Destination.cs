@@ -35,6 +35,10 @@ public sealed record S3Destination
 
     public int MaxConnections { get; init; } = Sync.SyncRequest.DefaultConcurrency;
 
+    /// <summary>What logs, reports and the sync state show: never the endpoint's user-info or query.</summary>
     public string Describe() =>
-        $"s3://{Bucket}/{Prefix}" + (string.IsNullOrEmpty(ServiceUrl) ? "" : $" at {ServiceUrl.TrimEnd('/')}");
+        $"s3://{Bucket}/{Prefix}" + (string.IsNullOrEmpty(ServiceUrl) ? "" : $" at {ServiceEndpoint.Display(ServiceUrl)}");
+
+    /// <summary>Not the record's default, which would print <see cref="ServiceUrl"/> as given.</summary>
+    public override string ToString() => Describe();
 }
