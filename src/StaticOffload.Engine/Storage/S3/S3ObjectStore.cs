@@ -92,7 +92,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not SyncFailedException)
         {
-            throw S3Errors.ToFailure(ex, Destination, key);
+            throw Failure(ex, key);
         }
     }
 
@@ -305,7 +305,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                throw S3Errors.ToFailure(ex, Destination, batch[0]);
+                throw Failure(ex, batch[0]);
             }
 
             failures.AddRange((response.DeleteErrors ?? []).Select(e => new DeleteFailure(e.Key, e.Code, e.Message)));
@@ -367,7 +367,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not SyncFailedException)
         {
-            throw S3Errors.ToFailure(ex, Destination, key);
+            throw Failure(ex, key);
         }
     }
 
@@ -434,6 +434,9 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
     private static S3CannedACL? Acl(ObjectHeaders headers) =>
         headers.Acl is null ? null : S3CannedACL.FindValue(headers.Acl);
 
+    private SyncFailedException Failure(Exception ex, string key) =>
+        BucketAddressing.Explain(S3Errors.ToFailure(ex, Destination, key), ex, _destination);
+
     private async Task<T> Call<T>(Func<Task<T>> operation, string key)
     {
         try
@@ -442,7 +445,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not SyncFailedException)
         {
-            throw S3Errors.ToFailure(ex, Destination, key);
+            throw Failure(ex, key);
         }
     }
 }
