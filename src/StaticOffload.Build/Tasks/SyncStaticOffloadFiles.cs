@@ -182,7 +182,9 @@ public sealed class SyncStaticOffloadFiles : Microsoft.Build.Utilities.Task, ICa
             Report(ex.Diagnostic);
         }
 
-        var forcePathStyle = ParseBool(ForcePathStyle, "StaticOffloadForcePathStyle", preset.ForcePathStyle);
+        var forcePathStyle = BucketAddressing.UsePathStyle(
+            string.IsNullOrWhiteSpace(ForcePathStyle) ? null : ParseBool(ForcePathStyle, "StaticOffloadForcePathStyle", preset.ForcePathStyle),
+            preset, Text.NullIfBlank(ServiceUrl));
         var chunkedUploads = ParseBool(ChunkedUploads, "StaticOffloadChunkedUploads", preset.ChunkedUploads);
         var serverSideCopy = ParseBool(ServerSideCopy, "StaticOffloadServerSideCopy", preset.ServerSideCopy);
         if (Log.HasLoggedErrors)

@@ -28,11 +28,9 @@ public static class RequestValidator
                 $"StaticOffloadMaxDeletes is {request.MaxDeletes}; use 0 or more (default 256)."));
         }
 
-        if (!string.IsNullOrEmpty(request.Destination.ServiceUrl)
-            && !(Uri.TryCreate(request.Destination.ServiceUrl, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
+        if (Storage.S3.ServiceEndpoint.Validate(request.Destination.ServiceUrl) is { } endpointProblem)
         {
-            problems.Add(Diagnostic.Error(DiagnosticCodes.InvalidProperty,
-                $"StaticOffloadServiceUrl '{request.Destination.ServiceUrl}' is not an http(s) URL. Use the store's endpoint, e.g. https://<account>.r2.cloudflarestorage.com."));
+            problems.Add(endpointProblem);
         }
 
         if (request.RemoteState && StateLocationProblem(request) is { } stateProblem)

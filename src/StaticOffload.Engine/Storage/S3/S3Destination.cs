@@ -48,6 +48,10 @@ public sealed record S3Destination
     /// <summary>"s3://bucket/prefix/": what the bucket's state object names as its site, without the endpoint.</summary>
     public string Location => $"s3://{Bucket}/{Prefix}";
 
+    /// <summary>What logs, reports and the snapshot show: never the endpoint's user-info or query.</summary>
     public string Describe() =>
-        $"s3://{Bucket}/{Prefix}" + (string.IsNullOrEmpty(ServiceUrl) ? "" : $" at {ServiceUrl.TrimEnd('/')}");
+        $"s3://{Bucket}/{Prefix}" + (string.IsNullOrEmpty(ServiceUrl) ? "" : $" at {ServiceEndpoint.Display(ServiceUrl)}");
+
+    /// <summary>Not the record's default, which would print <see cref="ServiceUrl"/> as given.</summary>
+    public override string ToString() => Describe();
 }

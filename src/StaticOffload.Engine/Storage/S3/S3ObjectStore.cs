@@ -94,7 +94,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not SyncFailedException)
         {
-            throw S3Errors.ToFailure(ex, Destination, key);
+            throw Failure(ex, key);
         }
     }
 
@@ -111,7 +111,10 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
             BucketName = _destination.Bucket,
             Key = key,
             ContentType = headers.ContentType,
-            UseChunkEncoding = _destination.ChunkedUploads,
+            // The SDK announces aws-chunked framing by appending it to the request's Content-Encoding
+            // ("gzip, aws-chunked"). S3 strips it again; other stores (moto) keep it, and no browser decodes that.
+            // An object with an encoding of its own goes plain: the signature covers the body's SHA-256.
+            UseChunkEncoding = _destination.ChunkedUploads && headers.ContentEncoding is null,
             AutoCloseStream = true,
             WebsiteRedirectLocation = headers.RedirectLocation,
         };
@@ -326,7 +329,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                throw S3Errors.ToFailure(ex, Destination, batch[0]);
+                throw Failure(ex, batch[0]);
             }
 
             failures.AddRange((response.DeleteErrors ?? []).Select(e => new DeleteFailure(e.Key, e.Code, e.Message)));
@@ -407,7 +410,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not SyncFailedException)
         {
-            throw S3Errors.ToFailure(ex, Destination, key);
+            throw Failure(ex, key);
         }
     }
 
@@ -474,6 +477,9 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
     private static S3CannedACL? Acl(ObjectHeaders headers) =>
         headers.Acl is null ? null : S3CannedACL.FindValue(headers.Acl);
 
+    private SyncFailedException Failure(Exception ex, string key) =>
+        BucketAddressing.Explain(S3Errors.ToFailure(ex, Destination, key), ex, _destination);
+
     private async Task<T> Call<T>(Func<Task<T>> operation, string key)
     {
         try
@@ -482,7 +488,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not SyncFailedException)
         {
-            throw S3Errors.ToFailure(ex, Destination, key);
+            throw Failure(ex, key);
         }
     }
 }
