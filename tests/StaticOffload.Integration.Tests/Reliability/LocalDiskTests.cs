@@ -188,7 +188,9 @@ public sealed class LocalDiskTests(S3ServerFixture server)
         using var mount = TempMount.Tmpfs("size=64k");
         using var harness = new EngineHarness(server, bucket)
         {
-            EndpointOverride = proxy.Endpoint, Concurrency = 2, ProgressInterval = TimeSpan.FromMilliseconds(100),
+            EndpointOverride = proxy.Endpoint,
+            Concurrency = 2,
+            ProgressInterval = TimeSpan.FromMilliseconds(100),
             SnapshotPath = Path.Combine(mount.Path, "snapshot.json"),
         };
         for (var i = 0; i < 60; i++)
@@ -229,7 +231,9 @@ public sealed class LocalDiskTests(S3ServerFixture server)
         using var mount = TempMount.Tmpfs("size=64k");
         using var harness = new EngineHarness(server, bucket)
         {
-            EndpointOverride = proxy.Endpoint, Concurrency = 2, ProgressInterval = TimeSpan.FromMilliseconds(100),
+            EndpointOverride = proxy.Endpoint,
+            Concurrency = 2,
+            ProgressInterval = TimeSpan.FromMilliseconds(100),
             SnapshotPath = Path.Combine(mount.Path, "snapshot.json"),
         };
         for (var i = 0; i < 40; i++)
