@@ -27,7 +27,16 @@ public sealed class TempMount : IDisposable
     {
         var mount = new TempMount(folder);
         Run("mount", "--bind", folder, folder);
-        Run("mount", "-o", "remount,bind,ro", folder);
+        try
+        {
+            Run("mount", "-o", "remount,bind,ro", folder);
+        }
+        catch (InvalidOperationException)
+        {
+            mount.Dispose();
+            throw;
+        }
+
         return mount;
     }
 

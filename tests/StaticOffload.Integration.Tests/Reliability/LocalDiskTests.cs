@@ -251,6 +251,27 @@ public sealed class LocalDiskTests(S3ServerFixture server)
         Assert.Equal(["filler.bin"], Directory.GetFiles(mount.Path).Select(Path.GetFileName));
     }
 
+    [MountFact]
+    public async Task A_report_that_does_not_fit_on_a_full_disk_is_not_left_truncated()
+    {
+        var (harness, _) = await SiteAsync(nameof(A_report_that_does_not_fit_on_a_full_disk_is_not_left_truncated));
+        using var mount = TempMount.Tmpfs("size=64k");
+        try
+        {
+            harness.ReportPath = Path.Combine(mount.Path, "report.json");
+            mount.Fill();
+
+            await harness.SyncSucceededAsync();
+
+            Assert.False(File.Exists(harness.ReportPath), "a report that could not be written whole is not kept");
+            Assert.Contains(harness.Messages, m => m.Contains($"could not write {harness.ReportPath}", StringComparison.Ordinal));
+        }
+        finally
+        {
+            Cleanup(harness);
+        }
+    }
+
     private static void AssertReportHas(EngineHarness harness, string code)
     {
         using var report = JsonDocument.Parse(File.ReadAllBytes(harness.ReportPath!));
