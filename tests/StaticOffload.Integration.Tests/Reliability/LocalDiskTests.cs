@@ -185,7 +185,8 @@ public sealed class LocalDiskTests(S3ServerFixture server)
     {
         var bucket = await server.CreateBucketAsync(nameof(A_full_disk_at_a_checkpoint_warns_SO2009_once_and_the_sync_goes_on));
         await using var proxy = new FaultProxy(server.Endpoint, new FaultProfile { Latency = TimeSpan.FromMilliseconds(40) });
-        using var mount = TempMount.Tmpfs("size=64k");
+        // Room, once freed, for the last checkpoint and the final save's temporary file side by side.
+        using var mount = TempMount.Tmpfs("size=512k");
         using var harness = new EngineHarness(server, bucket)
         {
             EndpointOverride = proxy.Endpoint,
@@ -193,7 +194,7 @@ public sealed class LocalDiskTests(S3ServerFixture server)
             ProgressInterval = TimeSpan.FromMilliseconds(100),
             SnapshotPath = Path.Combine(mount.Path, "snapshot.json"),
         };
-        for (var i = 0; i < 60; i++)
+        for (var i = 0; i < 100; i++)
         {
             harness.Write($"f{i:00}.txt", new string('x', 1000));
         }
@@ -201,7 +202,7 @@ public sealed class LocalDiskTests(S3ServerFixture server)
         mount.Fill();
         var run = harness.SyncAsync();
         // Two checkpoints fail while the disk is full; then space is freed and the final save succeeds.
-        while (harness.Messages.Count(m => m.Contains(" changes, ", StringComparison.Ordinal)) < 2 && !run.IsCompleted)
+        while (ProgressLines(harness) < 2 && !run.IsCompleted)
         {
             await Task.Delay(20);
         }
@@ -216,10 +217,10 @@ public sealed class LocalDiskTests(S3ServerFixture server)
         Assert.Equal(DiagnosticSeverity.Warning, warning.Severity);
         Assert.Contains(harness.SnapshotPath, warning.Message, StringComparison.Ordinal);
         Assert.True(result.Succeeded);
-        Assert.Equal(60, result.CompletedCount(SyncActionKind.Upload));
+        Assert.Equal(100, result.CompletedCount(SyncActionKind.Upload));
         var saved = new SnapshotStore(harness.SnapshotPath).Load($"s3://{bucket}/ at {proxy.Endpoint}", out var unreadable);
         Assert.Null(unreadable);
-        Assert.Equal(60, saved!.Entries.Count);
+        Assert.Equal(100, saved!.Entries.Count);
         Assert.DoesNotContain(Directory.GetFiles(mount.Path), f => Path.GetFileName(f).StartsWith('.'));
     }
 
@@ -228,7 +229,7 @@ public sealed class LocalDiskTests(S3ServerFixture server)
     {
         var bucket = await server.CreateBucketAsync(nameof(A_disk_full_for_the_whole_run_warns_once_at_checkpoints_and_fails_the_final_save_with_SO1030));
         await using var proxy = new FaultProxy(server.Endpoint, new FaultProfile { Latency = TimeSpan.FromMilliseconds(40) });
-        using var mount = TempMount.Tmpfs("size=64k");
+        using var mount = TempMount.Tmpfs("size=512k");
         using var harness = new EngineHarness(server, bucket)
         {
             EndpointOverride = proxy.Endpoint,
@@ -245,7 +246,7 @@ public sealed class LocalDiskTests(S3ServerFixture server)
         var result = await harness.SyncAsync();
 
         Assert.Equal([DiagnosticCodes.CheckpointNotSaved, DiagnosticCodes.LocalWriteFailed], result.Diagnostics.Select(d => d.Code));
-        Assert.True(harness.Messages.Count(m => m.Contains(" changes, ", StringComparison.Ordinal)) >= 2, "fewer than two checkpoints");
+        Assert.True(ProgressLines(harness) >= 2, "fewer than two checkpoints");
         Assert.Equal(40, result.CompletedCount(SyncActionKind.Upload));
         Assert.False(File.Exists(harness.SnapshotPath));
         Assert.Equal(["filler.bin"], Directory.GetFiles(mount.Path).Select(Path.GetFileName));
@@ -269,6 +270,14 @@ public sealed class LocalDiskTests(S3ServerFixture server)
         finally
         {
             Cleanup(harness);
+        }
+    }
+
+    private static int ProgressLines(EngineHarness harness)
+    {
+        lock (harness.Messages)
+        {
+            return harness.Messages.Count(m => m.Contains(" changes, ", StringComparison.Ordinal));
         }
     }
 
