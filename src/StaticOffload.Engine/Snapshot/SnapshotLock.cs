@@ -41,8 +41,7 @@ public sealed class SnapshotLock : IDisposable
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                throw new SyncFailedException(LocalWriteFailure.Error("The snapshot lock", path, ex,
-                    "Nothing was sent."), ex);
+                throw new SyncFailedException(LocalWriteFailure.Error("The snapshot lock", path, ex, "Nothing was changed."), ex);
             }
         }
     }

@@ -21,8 +21,8 @@ internal static class SyncStateWriter
         {
             SyncStamp.Delete(snapshotStore.Path);
             var consequence = snapshotStore.TryDelete()
-                ? "The objects were synced; the previous snapshot was removed, so the next sync reconciles with the bucket instead of trusting it."
-                : $"The objects were synced, but the previous snapshot could not be removed either and no longer matches the bucket: delete '{snapshotStore.Path}' before the next sync, or run it with StaticOffloadVerify=true.";
+                ? "The previous snapshot no longer describes the bucket and was removed: the next sync reconciles with the bucket instead of trusting it."
+                : $"The previous snapshot no longer describes the bucket and could not be removed either: delete '{snapshotStore.Path}' before the next sync, or run it with StaticOffloadVerify=true.";
             diagnostics.Add(LocalWriteFailure.Error("The sync snapshot", snapshotStore.Path, ex, consequence));
         }
     }
