@@ -16,7 +16,16 @@ public static class SyncReport
         TryWrite(request.ReportPath, log, path =>
         {
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-            File.WriteAllBytes(path, ToJson(destination, result));
+            try
+            {
+                File.WriteAllBytes(path, ToJson(destination, result));
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // On a full disk the file is created and stays short: no report beats a truncated or stale one.
+                File.Delete(path);
+                throw;
+            }
         });
         TryWrite(request.MarkdownSummaryPath, log, path => File.AppendAllText(path, ToMarkdown(destination, result)));
     }

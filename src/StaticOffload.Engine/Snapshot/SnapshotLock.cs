@@ -13,27 +13,35 @@ public sealed class SnapshotLock : IDisposable
 
     private SnapshotLock(FileStream handle) => _handle = handle;
 
+    /// <summary>
+    /// Waits up to <paramref name="timeout"/> while another process holds the lock (SO1024 after that); a lock that
+    /// cannot be created at all (read-only folder, full disk) fails at once with SO1030: waiting would not help.
+    /// </summary>
     public static async Task<SnapshotLock> AcquireAsync(string snapshotPath, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var path = snapshotPath + ".lock";
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
             try
             {
+                Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
                 return new SnapshotLock(new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1,
                     FileOptions.DeleteOnClose));
             }
-            catch (IOException) when (DateTime.UtcNow < deadline)
+            catch (IOException ex) when (LocalWriteFailure.IsSharingViolation(ex) && DateTime.UtcNow < deadline)
             {
                 await Task.Delay(200, cancellationToken).ConfigureAwait(false);
             }
-            catch (IOException)
+            catch (IOException ex) when (LocalWriteFailure.IsSharingViolation(ex))
             {
                 throw new SyncFailedException(Diagnostic.Error(DiagnosticCodes.SyncInProgress,
                     $"Another sync of this project holds '{path}' (a second publish running at the same time?). Waited {timeout.TotalSeconds:0} s; run again when it has finished, or give each run its own StaticOffloadSnapshotFile.",
-                    path));
+                    path), ex);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new SyncFailedException(LocalWriteFailure.Error("The snapshot lock", path, ex, "Nothing was changed."), ex);
             }
         }
     }

@@ -73,10 +73,24 @@ public sealed class SnapshotStore(string path)
         }
         finally
         {
-            if (File.Exists(temporary))
-            {
-                File.Delete(temporary);
-            }
+            // After a failed write the temporary file is never kept: on a full disk it is the space the next try needs.
+            TryDelete(temporary);
+        }
+    }
+
+    /// <summary>Removes the snapshot; false when it is still there (e.g. its folder became read-only).</summary>
+    public bool TryDelete() => TryDelete(Path);
+
+    private static bool TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return !File.Exists(path);
         }
     }
 }

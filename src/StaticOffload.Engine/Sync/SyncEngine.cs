@@ -212,7 +212,11 @@ public sealed class SyncEngine(IObjectStore store, ISyncLog log, TimeProvider? c
         finally
         {
             await stopReporting.CancelAsync().ConfigureAwait(false);
-            await reporting.ConfigureAwait(false);
+            if (await reporting.ConfigureAwait(false) is { } checkpointNotSaved)
+            {
+                diagnostics.Add(checkpointNotSaved);
+            }
+
             // Runs on Ctrl+C too: what did happen is recorded, so the next run neither repeats nor misses it.
             var deployed = executor.Completed.Count > 0 || plan.Actions.Any(a => a.Kind == SyncActionKind.Retain && a.Previous?.RemovedAt is null);
             deploys += deployed ? 1 : 0;
@@ -238,7 +242,7 @@ public sealed class SyncEngine(IObjectStore store, ISyncLog log, TimeProvider? c
             // rewriting it would be most of a no-change publish.
             if (deployed || refreshed || snapshot is null || request.Verify || remoteStateSha != baseline.RemoteStateSha256)
             {
-                snapshotStore.Save(state with { RemoteStateSha256 = remoteStateSha });
+                SyncStateWriter.SaveSnapshot(snapshotStore, state with { RemoteStateSha256 = remoteStateSha }, diagnostics);
             }
 
             // Clean end, nothing left for later: the next run with the same inputs can skip all of this.

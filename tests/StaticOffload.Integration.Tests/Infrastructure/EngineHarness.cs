@@ -11,6 +11,7 @@ namespace StaticOffload.Tests.Infrastructure;
 public sealed class EngineHarness : IDisposable
 {
     private readonly LocalS3Server _server;
+    private string? _snapshotPath;
 
     public EngineHarness(LocalS3Server server, string bucket, string prefix = "")
     {
@@ -26,7 +27,15 @@ public sealed class EngineHarness : IDisposable
 
     public string Root { get; } = Path.Combine(Path.GetTempPath(), $"staticoffload-engine-{Guid.NewGuid():N}");
 
-    public string SnapshotPath => Path.Combine(Root + ".obj", "snapshot.json");
+    /// <summary>In <c>Root + ".obj"</c> unless a test moves it (e.g. onto a read-only or full mount).</summary>
+    public string SnapshotPath
+    {
+        get => _snapshotPath ?? Path.Combine(Root + ".obj", "snapshot.json");
+        set => _snapshotPath = value;
+    }
+
+    /// <summary>Where the JSON report goes; none unless set.</summary>
+    public string? ReportPath { get; set; }
 
     public Func<string, ObjectHeaders> Headers { get; set; } = relative => new ObjectHeaders(new ContentTypeMap().Resolve(relative), "public, max-age=60");
 
@@ -99,6 +108,7 @@ public sealed class EngineHarness : IDisposable
         },
         StateKey = StateKey,
         SnapshotPath = SnapshotPath,
+        ReportPath = ReportPath,
         MaxDeletes = MaxDeletes,
         AllowShrink = AllowShrink,
         DeleteAfterDeploys = DeleteAfterDeploys,

@@ -1,0 +1,104 @@
+using StaticOffload.Diagnostics;
+
+namespace StaticOffload.Snapshot;
+
+/// <summary>
+/// Tells local write failures apart by the OS error code, never by the message (it is localized and differs by
+/// platform): a lock another process holds is worth waiting for; a read-only folder or a full disk is not, and each
+/// has its own fix.
+/// </summary>
+public static class LocalWriteFailure
+{
+    // On Unix .NET puts the raw errno in IOException.HResult; on Windows, HRESULT_FROM_WIN32 of the error code.
+    private const int Eacces = 13;
+    private const int Enospc = 28;
+    private const int Erofs = 30;
+    private const int WindowsAccessDenied = 5;
+    private const int WindowsWriteProtect = 19;
+    private const int WindowsSharingViolation = 32;
+    private const int WindowsLockViolation = 33;
+    private const int WindowsHandleDiskFull = 39;
+    private const int WindowsDiskFull = 112;
+    private const int WindowsQuotaExceeded = 1295;
+
+    private static int Ewouldblock => OperatingSystem.IsLinux() ? 11 : 35;
+
+    private static int Edquot => OperatingSystem.IsLinux() ? 122 : 69;
+
+    /// <summary>Whether another process holds the file (FileShare.None, flock): the one failure that passes.</summary>
+    public static bool IsSharingViolation(Exception ex) => ex is IOException { HResult: var code } && (OperatingSystem.IsWindows()
+        ? Win32(code) is WindowsSharingViolation or WindowsLockViolation
+        : code == Ewouldblock);
+
+    /// <summary>
+    /// An SO1030 error: <paramref name="what"/> ("The sync snapshot") at <paramref name="path"/> could not be written,
+    /// why, <paramref name="consequence"/> (may be empty), and the fix.
+    /// </summary>
+    public static Diagnostic Error(string what, string path, Exception ex, string consequence = "") =>
+        Diagnostic.Error(DiagnosticCodes.LocalWriteFailed, Describe(what, path, ex, consequence), path);
+
+    /// <summary>The same explanation as <see cref="Error"/>, as a warning with another code.</summary>
+    public static Diagnostic Warning(string code, string what, string path, Exception ex, string consequence = "") =>
+        Diagnostic.Warning(code, Describe(what, path, ex, consequence), path);
+
+    private static string Describe(string what, string path, Exception ex, string consequence)
+    {
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path));
+        var (reason, fix) = Classify(ex) switch
+        {
+            Cause.ReadOnly => ("the file system is read-only",
+                $"Make '{folder}' writable (by default it is the project's obj/ folder), or point StaticOffloadSnapshotFile at a writable place."),
+            Cause.AccessDenied => ("access is denied",
+                $"Make '{folder}' writable for the user running the build (by default it is the project's obj/ folder), or point StaticOffloadSnapshotFile at a writable place."),
+            Cause.Full => ("the disk is full",
+                $"Free space on the disk that holds '{folder}', or point StaticOffloadSnapshotFile at another disk."),
+            Cause.Quota => ("the disk quota is exceeded",
+                $"Free space within the quota on the disk that holds '{folder}', or point StaticOffloadSnapshotFile at another disk."),
+            _ => (ex.Message.TrimEnd('.'),
+                $"Check that '{folder}' exists as a folder and is writable, or point StaticOffloadSnapshotFile at a writable place."),
+        };
+        return string.Join(' ', new[] { $"{what} '{path}' could not be written: {reason}.", consequence, fix }.Where(s => s.Length > 0));
+    }
+
+    private enum Cause
+    {
+        Other,
+        ReadOnly,
+        AccessDenied,
+        Full,
+        Quota,
+    }
+
+    private static Cause Classify(Exception ex)
+    {
+        if (ex is UnauthorizedAccessException)
+        {
+            // EACCES/EPERM on Unix, ERROR_ACCESS_DENIED on Windows: .NET raises this type for both, whatever HResult.
+            return Cause.AccessDenied;
+        }
+
+        var code = ex.HResult;
+        if (OperatingSystem.IsWindows())
+        {
+            return Win32(code) switch
+            {
+                WindowsWriteProtect => Cause.ReadOnly,
+                WindowsAccessDenied => Cause.AccessDenied,
+                WindowsDiskFull or WindowsHandleDiskFull => Cause.Full,
+                WindowsQuotaExceeded => Cause.Quota,
+                _ => Cause.Other,
+            };
+        }
+
+        return code switch
+        {
+            Erofs => Cause.ReadOnly,
+            Eacces => Cause.AccessDenied,
+            Enospc => Cause.Full,
+            _ when code == Edquot => Cause.Quota,
+            _ => Cause.Other,
+        };
+    }
+
+    private static int Win32(int hresult) => (hresult & unchecked((int)0xFFFF0000)) == unchecked((int)0x80070000) ? hresult & 0xFFFF : hresult;
+}
