@@ -34,7 +34,7 @@ public sealed partial class ErrorTableTests
     {
         var defined = Codes().Values.ToHashSet(StringComparer.Ordinal);
 
-        Assert.Empty(DocumentedCodes().Where(c => !defined.Contains(c)));
+        Assert.DoesNotContain(DocumentedCodes(), c => !defined.Contains(c));
     }
 
     [Fact]

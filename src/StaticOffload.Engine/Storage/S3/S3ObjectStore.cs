@@ -292,7 +292,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not SyncFailedException)
         {
-            throw S3Errors.ToFailure(ex, Destination, key);
+            throw Failure(ex, key);
         }
     }
 
