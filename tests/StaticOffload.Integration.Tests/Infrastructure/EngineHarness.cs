@@ -55,6 +55,9 @@ public sealed class EngineHarness : IDisposable
 
     public int Concurrency { get; set; } = 16;
 
+    /// <summary>StaticOffloadTimeout: the longest the endpoint may stay silent.</summary>
+    public TimeSpan Timeout { get; set; } = S3Destination.DefaultTimeout;
+
     public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromSeconds(3);
 
     public List<SyncFile> Redirects { get; } = [];
@@ -89,6 +92,7 @@ public sealed class EngineHarness : IDisposable
             ForcePathStyle = true,
             ChunkedUploads = ChunkedUploads,
             ServerSideCopy = ServerSideCopy,
+            Timeout = Timeout,
         },
         SnapshotPath = SnapshotPath,
         MaxDeletes = MaxDeletes,

@@ -35,6 +35,14 @@ public sealed record S3Destination
 
     public int MaxConnections { get; init; } = Sync.SyncRequest.DefaultConcurrency;
 
+    /// <summary>
+    /// StaticOffloadTimeout: the longest the endpoint may stay silent (nothing sent or received) before a request is
+    /// cut, and, when no request at all made progress for this long, before the run fails.
+    /// </summary>
+    public TimeSpan Timeout { get; init; } = DefaultTimeout;
+
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
+
     public string Describe() =>
         $"s3://{Bucket}/{Prefix}" + (string.IsNullOrEmpty(ServiceUrl) ? "" : $" at {ServiceUrl.TrimEnd('/')}");
 }

@@ -340,7 +340,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
             {
                 return await ReadDocumentOnceAsync(key, cancellationToken).ConfigureAwait(false);
             }
-            catch (SyncFailedException ex) when (attempt < 4 && ex.InnerException is not AmazonS3Exception { StatusCode: not 0 })
+            catch (SyncFailedException ex) when (attempt < 4 && ex.InnerException is not AmazonS3Exception { StatusCode: not 0 } && !S3Errors.IsFinal(ex))
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt * attempt), cancellationToken).ConfigureAwait(false);
             }
