@@ -72,6 +72,9 @@ public sealed class SyncStaticOffloadFiles : Microsoft.Build.Utilities.Task, ICa
 
     public string? Concurrency { get; set; }
 
+    /// <summary>StaticOffloadTimeout: seconds the endpoint may stay silent.</summary>
+    public string? Timeout { get; set; }
+
     [Required]
     public string SnapshotFile { get; set; } = "";
 
@@ -105,6 +108,7 @@ public sealed class SyncStaticOffloadFiles : Microsoft.Build.Utilities.Task, ICa
         SyncResult result;
         try
         {
+            using var stopOnSigterm = Termination.CancelOnSigterm(_cancel);
             using var store = new S3ObjectStore(request.Destination);
             var engine = new SyncEngine(store, log);
             var run = System.Threading.Tasks.Task.Run(() => engine.RunAsync(request, _cancel.Token));
@@ -127,7 +131,7 @@ public sealed class SyncStaticOffloadFiles : Microsoft.Build.Utilities.Task, ICa
         catch (OperationCanceledException)
         {
             log.DrainTo(Log);
-            Log.LogWarning("StaticOffload: the sync was cancelled; the snapshot records what was done.");
+            Report(Termination.Cancelled(request.Destination.Describe()));
             return false;
         }
 
@@ -157,6 +161,12 @@ public sealed class SyncStaticOffloadFiles : Microsoft.Build.Utilities.Task, ICa
 
         var maxDeletes = ParseInt(MaxDeletes, "StaticOffloadMaxDeletes", 256);
         var concurrency = ParseInt(Concurrency, "StaticOffloadConcurrency", SyncRequest.DefaultConcurrency);
+        var timeout = ParseInt(Timeout, "StaticOffloadTimeout", (int)S3Destination.DefaultTimeout.TotalSeconds);
+        if (timeout < 1)
+        {
+            Report(Diagnostic.Error(DiagnosticCodes.InvalidProperty,
+                $"StaticOffloadTimeout is '{Timeout}'; it is the number of seconds the endpoint may stay silent, 1 or more (default 60)."));
+        }
         var deleteAfterDeploys = ParseInt(DeleteAfterDeploys, "StaticOffloadDeleteAfterDeploys", 0);
         var deleteAfterHours = ParseInt(DeleteAfterHours, "StaticOffloadDeleteAfterHours", 0);
         _invalidationMaxPaths = ParseInt(InvalidationMaxPaths, "StaticOffloadInvalidationMaxPaths", 15);
@@ -217,6 +227,7 @@ public sealed class SyncStaticOffloadFiles : Microsoft.Build.Utilities.Task, ICa
                 SupportsAcl = preset.SupportsAcl,
                 SupportsRedirects = preset.SupportsRedirects,
                 MaxConnections = concurrency,
+                Timeout = TimeSpan.FromSeconds(timeout),
             },
             SnapshotPath = Path.GetFullPath(SnapshotFile),
             DeleteRemoved = Delete,

@@ -20,6 +20,8 @@ public static class S3Errors
         {
             _ when Find<EndpointTimeoutException>(ex) is { } silent => Diagnostic.Error(DiagnosticCodes.EndpointTimeout,
                 $"{destination}: the endpoint sent and received nothing for {silent.Limit.TotalSeconds:0.#} s (StaticOffloadTimeout), so the sync stopped; what completed is recorded. Check that StaticOffloadServiceUrl / StaticOffloadRegion point at a running S3 endpoint reachable from here (a proxy or firewall that accepts connections and never answers looks like this); if the store is just slow, raise StaticOffloadTimeout (seconds)."),
+            AmazonServiceException service when CredentialSources.IsRejection(service.ErrorCode) =>
+                CredentialSources.Rejected(destination, service.ErrorCode),
             AmazonS3Exception { ErrorCode: "NoSuchBucket" } => Diagnostic.Error(DiagnosticCodes.BucketNotFound,
                 $"The bucket of {destination} does not exist. Create it first, or fix StaticOffloadBucket (and StaticOffloadRegion / StaticOffloadServiceUrl if it lives elsewhere)."),
             AmazonS3Exception { StatusCode: HttpStatusCode.Forbidden } s3 => Diagnostic.Error(DiagnosticCodes.AccessDenied,

@@ -73,6 +73,12 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         return objects;
     }
 
+    public async Task CheckAccessAsync(string prefix, CancellationToken cancellationToken)
+    {
+        var request = new ListObjectsV2Request { BucketName = _destination.Bucket, Prefix = prefix, MaxKeys = 1 };
+        await Call(() => Client.ListObjectsV2Async(request, cancellationToken), prefix).ConfigureAwait(false);
+    }
+
     public async Task<ObjectHeaders?> HeadAsync(string key, CancellationToken cancellationToken)
     {
         try
