@@ -108,10 +108,11 @@ public sealed class SyncStaticOffloadFiles : Microsoft.Build.Utilities.Task, ICa
         SyncResult result;
         try
         {
-            using var stopOnSigterm = Termination.CancelOnSigterm(_cancel);
             using var store = new S3ObjectStore(request.Destination);
             var engine = new SyncEngine(store, log);
-            var run = System.Threading.Tasks.Task.Run(() => engine.RunAsync(request, _cancel.Token));
+            System.Threading.Tasks.Task<SyncResult>? run = null;
+            using var termination = new Termination(_cancel, () => run ?? System.Threading.Tasks.Task.CompletedTask, request.Destination.Describe());
+            run = System.Threading.Tasks.Task.Run(() => engine.RunAsync(request, _cancel.Token));
             // MSBuild's logger belongs to the build thread: messages from the engine's workers are relayed from here.
             // A kernel wait, not Task.Wait: that one spins before it blocks, every 200 ms, on a CPU the uploads need.
             var finished = ((IAsyncResult)run).AsyncWaitHandle;
