@@ -45,7 +45,7 @@ internal sealed class SilenceTimeoutHandler(HttpMessageHandler inner, EndpointSi
         var attempt = new Attempt(silence, request.RequestUri, cancellationToken);
         if (request.Content is { } content)
         {
-            request.Content = new ProgressContent(content, attempt);
+            request.Content = new ProgressContent(content, attempt, ownsAttempt: false);
         }
 
         HttpResponseMessage response;
@@ -65,7 +65,7 @@ internal sealed class SilenceTimeoutHandler(HttpMessageHandler inner, EndpointSi
         }
 
         attempt.Progress();
-        response.Content = new ProgressContent(response.Content, attempt);
+        response.Content = new ProgressContent(response.Content, attempt, ownsAttempt: true);
         return response;
     }
 
@@ -84,10 +84,11 @@ internal sealed class SilenceTimeoutHandler(HttpMessageHandler inner, EndpointSi
             _caller = caller;
             _endpoint = uri is null ? "the endpoint" : uri.GetLeftPart(UriPartial.Authority);
             _idle = CancellationTokenSource.CreateLinkedTokenSource(caller);
+            Token = _idle.Token;
             _idle.CancelAfter(silence.Limit);
         }
 
-        public CancellationToken Token => _idle.Token;
+        public CancellationToken Token { get; }
 
         public bool Expired => _idle.IsCancellationRequested && !_caller.IsCancellationRequested;
 
@@ -126,11 +127,13 @@ internal sealed class SilenceTimeoutHandler(HttpMessageHandler inner, EndpointSi
     {
         private readonly HttpContent _inner;
         private readonly Attempt _attempt;
+        private readonly bool _ownsAttempt;
 
-        public ProgressContent(HttpContent inner, Attempt attempt)
+        public ProgressContent(HttpContent inner, Attempt attempt, bool ownsAttempt)
         {
             _inner = inner;
             _attempt = attempt;
+            _ownsAttempt = ownsAttempt;
             foreach (var header in inner.Headers)
             {
                 Headers.TryAddWithoutValidation(header.Key, header.Value);
@@ -142,15 +145,23 @@ internal sealed class SilenceTimeoutHandler(HttpMessageHandler inner, EndpointSi
 
         protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
         {
-            // A request body: the connection's writes are the progress.
+            // A request body going out, or a response body read whole: each write on the way is progress.
             var watched = new ProgressStream(stream, _attempt, ownsAttempt: false);
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _attempt.Token);
             try
             {
-                await _inner.CopyToAsync(watched, context, cancellationToken).ConfigureAwait(false);
+                await _inner.CopyToAsync(watched, context, stop.Token).ConfigureAwait(false);
             }
             catch (Exception ex) when (_attempt.Expired)
             {
                 throw _attempt.Failure(ex);
+            }
+            finally
+            {
+                if (_ownsAttempt)
+                {
+                    _attempt.Dispose();
+                }
             }
         }
 
@@ -174,6 +185,10 @@ internal sealed class SilenceTimeoutHandler(HttpMessageHandler inner, EndpointSi
             if (disposing)
             {
                 _inner.Dispose();
+                if (_ownsAttempt)
+                {
+                    _attempt.Dispose();
+                }
             }
 
             base.Dispose(disposing);
@@ -231,9 +246,10 @@ internal sealed class SilenceTimeoutHandler(HttpMessageHandler inner, EndpointSi
 
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
+            using var stop = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _attempt.Token) : null;
             try
             {
-                return Moved(await _inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false));
+                return Moved(await _inner.ReadAsync(buffer, stop?.Token ?? _attempt.Token).ConfigureAwait(false));
             }
             catch (Exception ex) when (_attempt.Expired)
             {
