@@ -24,7 +24,7 @@ public static class S3ClientFactory
             // (well under a minute per request).
             RetryMode = RequestRetryMode.Standard,
             MaxErrorRetry = 6,
-            HttpClientFactory = new S3HttpClientFactory(destination.Timeout),
+            HttpClientFactory = new S3HttpClientFactory(destination.Timeout > TimeSpan.Zero ? destination.Timeout : S3Destination.DefaultTimeout),
         };
 
         AWSCredentials? credentials = null;
