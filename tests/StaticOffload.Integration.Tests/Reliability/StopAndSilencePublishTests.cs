@@ -80,11 +80,14 @@ public sealed partial class StopAndSilencePublishTests(S3ServerFixture server, P
         Assert.InRange(narration, 0, result.Output.IndexOf("error SO1029", StringComparison.Ordinal));
     }
 
-    [Fact]
-    public async Task SIGTERM_mid_sync_stops_the_publish_promptly_with_SO1032_and_the_rerun_uploads_nothing_it_recorded()
+    /// <summary>SIGTERM (a CI job cancelled, docker stop) and SIGINT (Ctrl+C) alike.</summary>
+    [Theory]
+    [InlineData(SigTerm)]
+    [InlineData(SigInt)]
+    public async Task SIGTERM_or_SIGINT_mid_sync_stops_the_publish_promptly_with_SO1032_and_the_rerun_uploads_nothing_it_recorded(int signal)
     {
         using var project = SampleProject.Copy("WebApp", feed, server);
-        var bucket = await server.CreateBucketAsync(nameof(SIGTERM_mid_sync_stops_the_publish_promptly_with_SO1032_and_the_rerun_uploads_nothing_it_recorded));
+        var bucket = await server.CreateBucketAsync($"stop-signal-{signal}");
         for (var i = 0; i < 1200; i++)
         {
             var folder = Path.Combine(project.WebRoot, "gen", $"d{i % 10}");
@@ -145,7 +148,7 @@ public sealed partial class StopAndSilencePublishTests(S3ServerFixture server, P
 
             Assert.False(publish.HasExited, "the publish finished before it could be stopped");
             var clock = Stopwatch.StartNew();
-            Assert.Equal(0, Kill(publish.Id, SigTerm));
+            Assert.Equal(0, Kill(publish.Id, signal));
             using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             await publish.WaitForExitAsync(bound.Token);
             stopped = clock.Elapsed;
@@ -153,7 +156,7 @@ public sealed partial class StopAndSilencePublishTests(S3ServerFixture server, P
         }
 
         var text = log.ToString();
-        output.WriteLine($"stopped {stopped.TotalSeconds:0.0} s after SIGTERM, exit code {exitCode}\n{text}");
+        output.WriteLine($"stopped {stopped.TotalSeconds:0.0} s after signal {signal}, exit code {exitCode}\n{text}");
         Assert.NotEqual(0, exitCode);
         Assert.InRange(stopped, TimeSpan.Zero, TimeSpan.FromSeconds(5));
         Assert.Contains("error SO1032", text);
@@ -172,6 +175,8 @@ public sealed partial class StopAndSilencePublishTests(S3ServerFixture server, P
         Assert.Empty(reuploaded.Intersect(snapshot.Entries.Keys));
         Assert.Equal(1212 - snapshot.Entries.Count, reuploaded.Count);
     }
+
+    private const int SigInt = 2;
 
     private const int SigTerm = 15;
 
