@@ -78,6 +78,9 @@ public sealed class SyncStaticOffloadFiles : Microsoft.Build.Utilities.Task, ICa
 
     public string? Concurrency { get; set; }
 
+    /// <summary>StaticOffloadTimeout: seconds the endpoint may stay silent.</summary>
+    public string? Timeout { get; set; }
+
     [Required]
     public string SnapshotFile { get; set; } = "";
 
@@ -113,7 +116,9 @@ public sealed class SyncStaticOffloadFiles : Microsoft.Build.Utilities.Task, ICa
         {
             using var store = new S3ObjectStore(request.Destination);
             var engine = new SyncEngine(store, log);
-            var run = System.Threading.Tasks.Task.Run(() => engine.RunAsync(request, _cancel.Token));
+            System.Threading.Tasks.Task<SyncResult>? run = null;
+            using var termination = new Termination(_cancel, () => run ?? System.Threading.Tasks.Task.CompletedTask, request.Destination.Describe());
+            run = System.Threading.Tasks.Task.Run(() => engine.RunAsync(request, _cancel.Token));
             // MSBuild's logger belongs to the build thread: messages from the engine's workers are relayed from here.
             // A kernel wait, not Task.Wait: that one spins before it blocks, every 200 ms, on a CPU the uploads need.
             var finished = ((IAsyncResult)run).AsyncWaitHandle;
@@ -133,7 +138,7 @@ public sealed class SyncStaticOffloadFiles : Microsoft.Build.Utilities.Task, ICa
         catch (OperationCanceledException)
         {
             log.DrainTo(Log);
-            Log.LogWarning("StaticOffload: the sync was cancelled; the snapshot records what was done.");
+            Report(Termination.Cancelled(request.Destination.Describe()));
             return false;
         }
 
@@ -163,6 +168,12 @@ public sealed class SyncStaticOffloadFiles : Microsoft.Build.Utilities.Task, ICa
 
         var maxDeletes = ParseInt(MaxDeletes, "StaticOffloadMaxDeletes", 256);
         var concurrency = ParseInt(Concurrency, "StaticOffloadConcurrency", SyncRequest.DefaultConcurrency);
+        var timeout = ParseInt(Timeout, "StaticOffloadTimeout", (int)S3Destination.DefaultTimeout.TotalSeconds);
+        if (timeout < 1)
+        {
+            Report(Diagnostic.Error(DiagnosticCodes.InvalidProperty,
+                $"StaticOffloadTimeout is '{Timeout}'; it is the number of seconds the endpoint may stay silent, 1 or more (default 60)."));
+        }
         var deleteAfterDeploys = ParseInt(DeleteAfterDeploys, "StaticOffloadDeleteAfterDeploys", 0);
         var deleteAfterHours = ParseInt(DeleteAfterHours, "StaticOffloadDeleteAfterHours", 0);
         _invalidationMaxPaths = ParseInt(InvalidationMaxPaths, "StaticOffloadInvalidationMaxPaths", 15);
@@ -226,6 +237,7 @@ public sealed class SyncStaticOffloadFiles : Microsoft.Build.Utilities.Task, ICa
                 SupportsAcl = preset.SupportsAcl,
                 SupportsRedirects = preset.SupportsRedirects,
                 MaxConnections = concurrency,
+                Timeout = TimeSpan.FromSeconds(timeout),
             },
             SnapshotPath = Path.GetFullPath(SnapshotFile),
             DeleteRemoved = Delete,

@@ -23,6 +23,13 @@ public interface IObjectStore
 
     Task<IReadOnlyList<RemoteObject>> ListAsync(string prefix, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Proves with one cheap read under the prefix that the endpoint answers and takes the credentials, so a run that
+    /// read nothing yet fails before its first change (the engine decides when, the store how). Throws the coded
+    /// failure (no credentials, credentials rejected, no answer) when it does not.
+    /// </summary>
+    Task CheckAccessAsync(string prefix, CancellationToken cancellationToken);
+
     /// <summary>The headers the object carries, or null when it does not exist.</summary>
     Task<ObjectHeaders?> HeadAsync(string key, CancellationToken cancellationToken);
 

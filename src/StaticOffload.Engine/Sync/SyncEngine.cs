@@ -99,9 +99,11 @@ public sealed class SyncEngine(IObjectStore store, ISyncLog log, TimeProvider? c
         BucketListing? bucket = null;
         if (!fromSnapshot)
         {
+            log.Important(RunNarration.Reading(store.Destination, snapshot is not null));
             try
             {
                 bucket = await ListBucketAsync(request, guard, diagnostics, cancellationToken).ConfigureAwait(false);
+                log.Important(RunNarration.Found(store.Destination, bucket.Objects.Count, bucket.State is not null));
             }
             catch (SyncFailedException ex)
             {
@@ -197,6 +199,25 @@ public sealed class SyncEngine(IObjectStore store, ISyncLog log, TimeProvider? c
             {
                 Plan = plan, Diagnostics = diagnostics, Elapsed = stopwatch.Elapsed, UsedListing = baseline.Listed, DryRun = true,
             });
+        }
+
+        if (plan.Changes.Any())
+        {
+            log.Important(RunNarration.Starting(store.Destination, plan));
+            if (!baseline.Listed)
+            {
+                // Nothing was read from the bucket this run: one cheap read first, so missing or refused credentials or
+                // a silent endpoint fail here, before anything is changed, not on the first upload.
+                try
+                {
+                    await store.CheckAccessAsync(prefix, cancellationToken).ConfigureAwait(false);
+                }
+                catch (SyncFailedException ex)
+                {
+                    diagnostics.Add(ex.Diagnostic);
+                    return Fail(plan, false);
+                }
+            }
         }
 
         var executor = new PlanExecutor(store, request.Concurrency, log) { State = new(baseline.Entries, StringComparer.Ordinal) };

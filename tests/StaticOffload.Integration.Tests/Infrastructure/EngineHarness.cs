@@ -70,6 +70,9 @@ public sealed class EngineHarness : IDisposable
 
     public int Concurrency { get; set; } = 16;
 
+    /// <summary>StaticOffloadTimeout: the longest the endpoint may stay silent.</summary>
+    public TimeSpan Timeout { get; set; } = S3Destination.DefaultTimeout;
+
     public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromSeconds(3);
 
     public List<SyncFile> Redirects { get; } = [];
@@ -105,6 +108,7 @@ public sealed class EngineHarness : IDisposable
             ChunkedUploads = ChunkedUploads,
             ServerSideCopy = ServerSideCopy,
             StateBucket = StateBucket,
+            Timeout = Timeout,
         },
         StateKey = StateKey,
         SnapshotPath = SnapshotPath,

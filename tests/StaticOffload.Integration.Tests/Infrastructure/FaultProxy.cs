@@ -54,6 +54,12 @@ public sealed record FaultProfile
     /// <summary>Added before every request, faulted or not, whatever <see cref="FaultProxy.Enabled"/> says.</summary>
     public TimeSpan Latency { get; init; }
 
+    /// <summary>
+    /// Request bodies go upstream at most this fast (0: as fast as they come), read through a small receive buffer so
+    /// the client's writes are held back at that pace: a slow but steady link.
+    /// </summary>
+    public long RequestBytesPerSecond { get; init; }
+
     /// <summary>No more faults once this many were injected under this profile, so a run with retries converges.</summary>
     public int MaxFaults { get; init; } = int.MaxValue;
 
@@ -378,7 +384,26 @@ public sealed class FaultProxy : IAsyncDisposable
             }
 
             await SendAsync(upstreamSocket, request.Raw, cancellationToken).ConfigureAwait(false);
-            await RelayBodyAsync(client, request.Framing, block, data => SendAsync(upstreamSocket, data, cancellationToken), cancellationToken).ConfigureAwait(false);
+            if (profile.RequestBytesPerSecond > 0)
+            {
+                connection.Client.ReceiveBufferSize = BlockSize;
+                var paced = System.Diagnostics.Stopwatch.StartNew();
+                var forwarded = 0L;
+                await RelayBodyAsync(client, request.Framing, block, async data =>
+                {
+                    await SendAsync(upstreamSocket, data, cancellationToken).ConfigureAwait(false);
+                    forwarded += data.Length;
+                    var due = TimeSpan.FromSeconds((double)forwarded / profile.RequestBytesPerSecond) - paced.Elapsed;
+                    if (due > TimeSpan.Zero)
+                    {
+                        await Task.Delay(due, cancellationToken).ConfigureAwait(false);
+                    }
+                }, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await RelayBodyAsync(client, request.Framing, block, data => SendAsync(upstreamSocket, data, cancellationToken), cancellationToken).ConfigureAwait(false);
+            }
 
             var upstream = new HttpReader(upstreamSocket);
             ResponseHead response;

@@ -11,8 +11,11 @@ namespace StaticOffload.Tests.Infrastructure;
 /// x-amz-copy-source-if-match on CopyObject. It checks no credentials unless asked to. It writes no request log:
 /// tests against it assert on the bucket through the S3 API.
 /// </summary>
-public sealed class MotoServerFixture() : LocalS3Server("moto_server", AccessKey, SecretKey)
+public class MotoServerFixture() : LocalS3Server("moto_server", AccessKey, SecretKey)
 {
+    /// <summary>Environment variables for the server process (e.g. to turn on its credential checks).</summary>
+    protected virtual IReadOnlyDictionary<string, string> ServerEnvironment { get; } = new Dictionary<string, string>();
+
     public const string AccessKey = "moto-access-key";
     public const string SecretKey = "moto-secret-key";
 
@@ -43,6 +46,11 @@ public sealed class MotoServerFixture() : LocalS3Server("moto_server", AccessKey
         foreach (var arg in new[] { "-H", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture) })
         {
             start.ArgumentList.Add(arg);
+        }
+
+        foreach (var (name, value) in ServerEnvironment)
+        {
+            start.Environment[name] = value;
         }
 
         Process = System.Diagnostics.Process.Start(start)!;
@@ -87,5 +95,34 @@ public sealed class MotoServerFixture() : LocalS3Server("moto_server", AccessKey
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+/// <summary>
+/// moto with its IAM credential checks on: after the first <see cref="UncheckedRequests"/> requests (the test's own
+/// set-up, e.g. CreateBucket and a PutObject), every request must be signed with an access key moto's IAM knows, so
+/// any other key gets 403 InvalidAccessKeyId as from S3. Its state is read back through /moto-api/data.json, which
+/// needs no credentials.
+/// </summary>
+public sealed class MotoAuthServerFixture : MotoServerFixture
+{
+    public const int UncheckedRequests = 2;
+
+    protected override IReadOnlyDictionary<string, string> ServerEnvironment { get; } = new Dictionary<string, string>
+    {
+        ["INITIAL_NO_AUTH_ACTION_COUNT"] = UncheckedRequests.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>The keys moto holds in <paramref name="bucket"/>, read without credentials.</summary>
+    public async Task<List<string>> KeysAsync(string bucket)
+    {
+        using var http = new HttpClient();
+        using var data = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync($"{Endpoint}/moto-api/data.json"));
+        return data.RootElement.GetProperty("s3").GetProperty("FakeKey").EnumerateArray()
+            .Where(k => k.GetProperty("bucket_name").GetString() == bucket)
+            // "arn:aws:s3:::bucket/key/versionId"
+            .Select(k => k.GetProperty("arn").GetString()!)
+            .Select(arn => arn[$"arn:aws:s3:::{bucket}/".Length..arn.LastIndexOf('/')])
+            .ToList();
     }
 }

@@ -15,6 +15,10 @@ public sealed record LoggedRequest(string Method, string Url, string? Bucket, st
 
     public bool IsDelete => (Method == "POST" && Url.Contains("?delete", StringComparison.Ordinal)) || Method == "DELETE";
 
+    /// <summary>The one-key listing a run sends before its first change when it has read nothing from the bucket yet.</summary>
+    public bool IsAccessCheck => Method == "GET" && Key is null && Url.Contains("list-type=2", StringComparison.Ordinal)
+                                 && Url.Contains("max-keys=1", StringComparison.Ordinal) && !Url.Contains("max-keys=10", StringComparison.Ordinal);
+
     public string? Header(string name) => Headers.TryGetValue(name, out var v) ? v : null;
 }
 
@@ -36,6 +40,9 @@ public sealed class RequestLog(IReadOnlyList<LoggedRequest> requests)
 
     /// <summary>Without the requests for the sync state object: what was sent for the site's own objects.</summary>
     public RequestLog WithoutState() => new(All.Where(r => !r.IsState).ToArray());
+
+    /// <summary>Without the access check that precedes a run's first change: only the changes themselves.</summary>
+    public RequestLog WithoutAccessCheck() => new(All.Where(r => !r.IsAccessCheck).ToArray());
 
     public static RequestLog Read(string path, string bucket)
     {

@@ -24,7 +24,7 @@ public static class S3ClientFactory
             // (well under a minute per request).
             RetryMode = RequestRetryMode.Standard,
             MaxErrorRetry = 6,
-            HttpClientFactory = new S3HttpClientFactory(),
+            HttpClientFactory = new S3HttpClientFactory(destination.Timeout > TimeSpan.Zero ? destination.Timeout : S3Destination.DefaultTimeout),
         };
 
         AWSCredentials? credentials = null;
@@ -66,8 +66,13 @@ public static class S3ClientFactory
         // The getter reads an environment variable on every request when the value is not set; fixing it to what
         // it reads now keeps its meaning and takes that lookup out of every request.
         config.DisableMultiregionAccessPoints = config.DisableMultiregionAccessPoints;
-        credentials ??= ResolveOnce(config);
-        return credentials is null ? new AmazonS3Client(config) : new AmazonS3Client(credentials, config);
+        if (credentials is not null)
+        {
+            CredentialSources.Record(destination.Describe(), CredentialSources.Describe(credentials, destination.Profile));
+        }
+
+        credentials ??= ResolveOnce(config, destination.Describe());
+        return new AmazonS3Client(credentials, config);
     }
 
     /// <summary>
@@ -76,7 +81,7 @@ public static class S3ClientFactory
     /// 10,000-file upload); they cannot change under a running build, so they are taken once as fixed credentials.
     /// Credentials that expire (SSO, assume-role, instance role) stay the SDK's objects and keep refreshing.
     /// </summary>
-    private static AWSCredentials? ResolveOnce(AmazonS3Config config)
+    private static AWSCredentials ResolveOnce(AmazonS3Config config, string destination)
     {
         AWSCredentials resolved;
         try
@@ -85,10 +90,12 @@ public static class S3ClientFactory
         }
         catch (Exception ex) when (ex is AmazonClientException or AmazonServiceException)
         {
-            // No credentials anywhere: the client resolves again per request and fails with the SDK's own message,
-            // which S3Errors turns into SO1017 with the fix.
-            return null;
+            // No credentials anywhere. The SDK's own message spreads over many lines and names sources nobody set up
+            // (a web-identity token file); this one says what was looked at and what to do, before any request.
+            throw CredentialSources.Missing(destination);
         }
+
+        CredentialSources.Record(destination, CredentialSources.Describe(resolved, null));
 
         if (resolved is not EnvironmentVariablesAWSCredentials)
         {

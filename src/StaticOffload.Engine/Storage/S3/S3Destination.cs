@@ -45,6 +45,14 @@ public sealed record S3Destination
 
     public int MaxConnections { get; init; } = Sync.SyncRequest.DefaultConcurrency;
 
+    /// <summary>
+    /// StaticOffloadTimeout: the longest the endpoint may stay silent (nothing sent or received) before a request is
+    /// cut, and, when no request at all made progress for this long, before the run fails.
+    /// </summary>
+    public TimeSpan Timeout { get; init; } = DefaultTimeout;
+
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
+
     /// <summary>"s3://bucket/prefix/": what the bucket's state object names as its site, without the endpoint.</summary>
     public string Location => $"s3://{Bucket}/{Prefix}";
 

@@ -11,8 +11,17 @@ public static class S3Errors
 {
     public static SyncFailedException ToFailure(Exception ex, string destination, string key)
     {
+        if (ex is SyncFailedException failure)
+        {
+            return failure;
+        }
+
         var diagnostic = ex switch
         {
+            _ when Find<EndpointTimeoutException>(ex) is { } silent => Diagnostic.Error(DiagnosticCodes.EndpointTimeout,
+                $"{destination}: the endpoint sent and received nothing for {silent.Limit.TotalSeconds:0.#} s (StaticOffloadTimeout), so the sync stopped; what completed is recorded. Check that StaticOffloadServiceUrl / StaticOffloadRegion point at a running S3 endpoint reachable from here (a proxy or firewall that accepts connections and never answers looks like this); if the store is just slow, raise StaticOffloadTimeout (seconds)."),
+            AmazonServiceException service when CredentialSources.IsRejection(service.ErrorCode) =>
+                CredentialSources.Rejected(destination, service.ErrorCode),
             AmazonS3Exception { ErrorCode: "NoSuchBucket" } => Diagnostic.Error(DiagnosticCodes.BucketNotFound,
                 $"The bucket of {destination} does not exist. Create it first, or fix StaticOffloadBucket (and StaticOffloadRegion / StaticOffloadServiceUrl if it lives elsewhere)."),
             AmazonS3Exception { StatusCode: HttpStatusCode.Forbidden } s3 => Diagnostic.Error(DiagnosticCodes.AccessDenied,
@@ -27,6 +36,10 @@ public static class S3Errors
         return new SyncFailedException(diagnostic, ex);
     }
 
+    /// <summary>A failure that a retry cannot mend: no credentials, credentials refused, an endpoint that answers nothing.</summary>
+    public static bool IsFinal(SyncFailedException ex) =>
+        ex.Diagnostic.Code is DiagnosticCodes.EndpointTimeout or DiagnosticCodes.CredentialsMissing or DiagnosticCodes.CredentialsRejected;
+
     private static bool IsUnreachable(Exception ex)
     {
         for (var e = ex; e is not null; e = e.InnerException)
@@ -39,6 +52,20 @@ public static class S3Errors
         }
 
         return false;
+    }
+
+    private static T? Find<T>(Exception ex)
+        where T : Exception
+    {
+        for (var e = ex; e is not null; e = e.InnerException)
+        {
+            if (e is T found)
+            {
+                return found;
+            }
+        }
+
+        return null;
     }
 
     private static Exception Innermost(Exception ex)

@@ -11,9 +11,15 @@ namespace StaticOffload.Storage.S3;
 /// The SDK asks for 100-continue on every PutObject, so that a refusal arrives before a large body is sent. For a
 /// small file that is a round trip and a wake-up on both sides per object, for nothing: the body is smaller than
 /// the refusal would be. The AWS CLI (botocore) asks for it only from 1 MB up; so does this.
+/// <para>
+/// With a silence limit (StaticOffloadTimeout), requests are bounded by <see cref="SilenceTimeoutHandler"/> instead of a
+/// total time: a large part on a slow link takes as long as it takes, an endpoint that answers nothing fails the run.
+/// </para>
 /// </remarks>
-internal sealed class S3HttpClientFactory : HttpClientFactory
+internal sealed class S3HttpClientFactory(TimeSpan? silenceLimit = null) : HttpClientFactory
 {
+    private readonly EndpointSilence? _silence = silenceLimit is { } limit ? new EndpointSilence(limit) : null;
+
     public const long ExpectContinueFrom = 1024 * 1024;
 
     public override HttpClient CreateHttpClient(IClientConfig clientConfig)
@@ -37,8 +43,13 @@ internal sealed class S3HttpClientFactory : HttpClientFactory
             }
         }
 
-        var client = new HttpClient(new NoExpectForSmallBodies(handler));
-        if (clientConfig.Timeout is { } timeout)
+        var client = new HttpClient(new NoExpectForSmallBodies(
+            _silence is null ? handler : new SilenceTimeoutHandler(handler, _silence)));
+        if (_silence is not null)
+        {
+            client.Timeout = Timeout.InfiniteTimeSpan;
+        }
+        else if (clientConfig.Timeout is { } timeout)
         {
             client.Timeout = timeout;
         }

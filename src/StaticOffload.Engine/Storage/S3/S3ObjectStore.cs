@@ -75,6 +75,12 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         return objects;
     }
 
+    public async Task CheckAccessAsync(string prefix, CancellationToken cancellationToken)
+    {
+        var request = new ListObjectsV2Request { BucketName = _destination.Bucket, Prefix = prefix, MaxKeys = 1 };
+        await Call(() => Client.ListObjectsV2Async(request, cancellationToken), prefix).ConfigureAwait(false);
+    }
+
     public async Task<ObjectHeaders?> HeadAsync(string key, CancellationToken cancellationToken)
     {
         try
@@ -367,7 +373,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
             {
                 return await ReadDocumentOnceAsync(key, maxBytes, cancellationToken).ConfigureAwait(false);
             }
-            catch (SyncFailedException ex) when (attempt < 4 && ex.InnerException is not AmazonS3Exception { StatusCode: not 0 })
+            catch (SyncFailedException ex) when (attempt < 4 && ex.InnerException is not AmazonS3Exception { StatusCode: not 0 } && !S3Errors.IsFinal(ex))
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt * attempt), cancellationToken).ConfigureAwait(false);
             }
