@@ -38,6 +38,17 @@ public sealed partial class ErrorTableTests
     }
 
     [Fact]
+    public void Every_code_the_package_defines_is_one_it_can_emit()
+    {
+        var source = string.Join('\n', Directory.EnumerateFiles(Path.Combine(RepoPaths.Root, "src"), "*.cs", SearchOption.AllDirectories)
+            .Where(path => !path.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                           && Path.GetFileName(path) != "DiagnosticCodes.cs")
+            .Select(File.ReadAllText));
+
+        Assert.DoesNotContain(Codes().Keys, name => !source.Contains($"DiagnosticCodes.{name}", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Codes_are_unique_and_errors_and_warnings_are_numbered_apart()
     {
         var codes = Codes();

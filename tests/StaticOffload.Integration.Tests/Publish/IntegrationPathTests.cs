@@ -37,8 +37,10 @@ public sealed class IntegrationPathTests(S3ServerFixture server, PackageFeedFixt
         var again = (await DotNet.RunAsync(project.Directory, ["msbuild", project.ProjectFile, "-t:StaticOffloadSync", "-p:Configuration=Release", "-nodeReuse:false", .. sync],
             server.Credentials())).EnsureSuccess();
 
-        Assert.Single(publish.Output.Split('\n'), l => l.Contains("StaticOffload: s3://", StringComparison.Ordinal));
-        var line = Assert.Single(again.Output.Split('\n'), l => l.Contains("StaticOffload: s3://", StringComparison.Ordinal));
+        // One summary line per run ("StaticOffload: s3://… — counts"), whatever else the run says on the way.
+        static bool Summary(string l) => l.Contains("StaticOffload: s3://", StringComparison.Ordinal) && l.Contains(" — ", StringComparison.Ordinal);
+        Assert.Single(publish.Output.Split('\n'), Summary);
+        var line = Assert.Single(again.Output.Split('\n'), Summary);
         Assert.Contains("0 uploaded (0 B), 0 metadata updated, 0 deleted, 5 unchanged", line);
     }
 
