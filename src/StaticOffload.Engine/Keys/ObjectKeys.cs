@@ -9,6 +9,15 @@ public static partial class ObjectKeys
 {
     public const int MaxKeyBytes = 1024;
 
+    /// <summary>
+    /// The folder right below the prefix that the package keeps for itself (the sync state): never synced, never
+    /// deleted, never public.
+    /// </summary>
+    public const string ReservedFolder = ".staticoffload/";
+
+    public static bool IsReserved(string prefix, string key) =>
+        key.StartsWith(prefix + ReservedFolder, StringComparison.Ordinal);
+
     /// <summary>Turns a user's prefix into "" or "a/b/"; reports why it cannot be used.</summary>
     public static string NormalizePrefix(string? prefix, out Diagnostic? problem)
     {
@@ -160,7 +169,7 @@ public static partial class ObjectKeys
     /// </summary>
     public static bool IsManaged(string prefix, string key) =>
         key.StartsWith(prefix, StringComparison.Ordinal) && key.Length > prefix.Length
-        && !Snapshot.RemoteState.IsReserved(prefix, key) && KeyProblem(key) is null;
+        && !IsReserved(prefix, key) && KeyProblem(key) is null;
 
     public static int Utf8Length(string key) => Encoding.UTF8.GetByteCount(key);
 

@@ -8,6 +8,9 @@ namespace StaticOffload.Planning;
 /// <param name="MaxCopySize">The largest object a single CopyObject can copy (S3: 5 GB).</param>
 public sealed record StoreCapabilities(bool ServerSideCopy, long MaxCopySize)
 {
+    /// <summary>How files are sent, and so which ETag they get.</summary>
+    public Hashing.UploadLayout Layout { get; init; } = Hashing.UploadLayout.S3;
+
     /// <summary>S3's limit for a single CopyObject.</summary>
     public const long S3MaxCopySize = 5L * 1024 * 1024 * 1024;
 

@@ -12,13 +12,7 @@ namespace StaticOffload.Snapshot;
 /// </summary>
 public static class RemoteState
 {
-    /// <summary>Reserved folder below the prefix. Never synced, never deleted, never public.</summary>
-    public const string Folder = ".staticoffload/";
-
-    public static string Key(string prefix) => prefix + Folder + "state.json.gz";
-
-    public static bool IsReserved(string prefix, string key) =>
-        key.StartsWith(prefix + Folder, StringComparison.Ordinal);
+    public static string Key(string prefix) => prefix + Keys.ObjectKeys.ReservedFolder + "state.json.gz";
 
     /// <summary>
     /// Serialized deterministically (keys in ordinal order), so an unchanged state has an unchanged hash, and

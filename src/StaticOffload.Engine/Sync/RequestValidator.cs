@@ -48,10 +48,10 @@ public static class RequestValidator
                     $"Two files map to the key '{key}'. Remove one of them from the synced items.", file.FullPath));
             }
 
-            if (Snapshot.RemoteState.IsReserved(request.Destination.Prefix, key))
+            if (ObjectKeys.IsReserved(request.Destination.Prefix, key))
             {
                 problems.Add(Diagnostic.Error(DiagnosticCodes.ReservedKey,
-                    $"The key '{key}' is inside '{request.Destination.Prefix}{Snapshot.RemoteState.Folder}', which StaticOffload reserves for its sync state. Rename the folder or exclude it.",
+                    $"The key '{key}' is inside '{request.Destination.Prefix}{ObjectKeys.ReservedFolder}', which StaticOffload reserves for its sync state. Rename the folder or exclude it.",
                     file.FullPath));
             }
 
@@ -99,9 +99,9 @@ public static class RequestValidator
 
         var sameBucket = destination.StateBucket is null || destination.StateBucket == destination.Bucket;
         if (sameBucket && key.StartsWith(destination.Prefix, StringComparison.Ordinal)
-            && !Snapshot.RemoteState.IsReserved(destination.Prefix, key))
+            && !ObjectKeys.IsReserved(destination.Prefix, key))
         {
-            return $"StaticOffloadStateKey '{key}' is below the prefix '{destination.Prefix}' of the site it describes, where the sync would take it for a site file and delete it. Put it outside the prefix, in '{destination.Prefix}{Snapshot.RemoteState.Folder}', or in another bucket (StaticOffloadStateBucket).";
+            return $"StaticOffloadStateKey '{key}' is below the prefix '{destination.Prefix}' of the site it describes, where the sync would take it for a site file and delete it. Put it outside the prefix, in '{destination.Prefix}{ObjectKeys.ReservedFolder}', or in another bucket (StaticOffloadStateBucket).";
         }
 
         return null;

@@ -76,7 +76,7 @@ public class RemoteStateTests
     [InlineData("", ".staticoffload/state.json", true)]
     [InlineData("", "site/.staticoffload/state.json", false)]
     public void Only_the_folder_right_below_the_prefix_is_reserved(string prefix, string key, bool reserved) =>
-        Assert.Equal(reserved, RemoteState.IsReserved(prefix, key));
+        Assert.Equal(reserved, StaticOffload.Keys.ObjectKeys.IsReserved(prefix, key));
 
     private static byte[] Gzip(string json)
     {

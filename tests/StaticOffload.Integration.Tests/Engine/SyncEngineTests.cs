@@ -74,7 +74,7 @@ public sealed class SyncEngineTests(S3ServerFixture server)
         Assert.Equal(3, parts.Length);
         Assert.All(parts, p => Assert.True(p.Bytes <= 9 * MiB, $"part of {p.Bytes} bytes"));
         var listed = Assert.Single(await server.ListAsync(bucket));
-        var local = await ContentHasher.HashFileAsync(path, S3ObjectStore.PartSize, S3ObjectStore.MultipartThreshold, default);
+        var local = await Hashing.UploadLayout.S3.HashFileAsync(path, default);
         Assert.Equal(local.ETag, S3ETag.Normalize(listed.ETag));
         Assert.EndsWith("-3", local.ETag);
         var (body, response) = await server.GetAsync(bucket, "video/big.mp4");
@@ -268,7 +268,7 @@ public sealed class SyncEngineTests(S3ServerFixture server)
         File.Delete(gone);
         using var client = S3ClientFactory.Create(request.Destination);
 
-        var result = await new StaticOffload.Sync.SyncEngine(new S3ObjectStore(client, request.Destination), new NullSyncLog())
+        var result = await new StaticOffload.SyncEngine(new S3ObjectStore(client, request.Destination), new NullSyncLog())
             .RunAsync(request, default);
 
         var error = Assert.Single(result.Diagnostics);
@@ -291,7 +291,7 @@ public sealed class SyncEngineTests(S3ServerFixture server)
         Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", S3ServerFixture.SecretKey);
         using var client = S3ClientFactory.Create(request.Destination);
 
-        var result = await new StaticOffload.Sync.SyncEngine(new S3ObjectStore(client, request.Destination), new NullSyncLog())
+        var result = await new StaticOffload.SyncEngine(new S3ObjectStore(client, request.Destination), new NullSyncLog())
             .RunAsync(request, default);
 
         var error = Assert.Single(result.Diagnostics);

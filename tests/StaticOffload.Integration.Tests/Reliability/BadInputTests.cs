@@ -62,7 +62,7 @@ public sealed class BadInputTests(S3ServerFixture server)
         var request = harness.Request() with { Destination = harness.Request().Destination with { Bucket = name } };
         using var client = StaticOffload.Storage.S3.S3ClientFactory.Create(request.Destination);
 
-        var result = await new StaticOffload.Sync.SyncEngine(new StaticOffload.Storage.S3.S3ObjectStore(client, request.Destination), new NullSyncLog())
+        var result = await new StaticOffload.SyncEngine(new StaticOffload.Storage.S3.S3ObjectStore(client, request.Destination), new NullSyncLog())
             .RunAsync(request, default);
 
         Assert.Equal("SO1002", Assert.Single(result.Diagnostics).Code);

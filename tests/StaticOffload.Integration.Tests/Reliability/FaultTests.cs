@@ -1,3 +1,4 @@
+using StaticOffload.Execution;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using StaticOffload.Hashing;

@@ -1,3 +1,4 @@
+using StaticOffload.State;
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;

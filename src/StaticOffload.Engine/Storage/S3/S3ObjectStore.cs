@@ -36,10 +36,8 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
 
     private IAmazonS3 Client => _client.Value;
 
-    /// <summary>Files from this size up go multipart. 8 MiB parts match the AWS CLI, so its ETags match ours.</summary>
-    public const long PartSize = 8L * 1024 * 1024;
-
-    public const long MultipartThreshold = PartSize;
+    /// <summary>Parts and the multipart threshold, as the engine plans them (8 MiB for S3, as the AWS CLI).</summary>
+    private Hashing.UploadLayout Layout => _destination.Capabilities.Layout;
 
     /// <summary>The object metadata key that holds the content's SHA-256 (sent as x-amz-meta-sha256).</summary>
     public const string Sha256MetadataKey = "sha256";
@@ -107,7 +105,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
     public async Task<string> UploadAsync(string key, string path, long size, ObjectHeaders headers, string sha256,
         IProgress<long>? bytesSent, CancellationToken cancellationToken)
     {
-        if (size >= MultipartThreshold)
+        if (Layout.IsMultipart(size))
         {
             return await UploadMultipartAsync(key, path, size, headers, sha256, bytesSent, cancellationToken).ConfigureAwait(false);
         }
@@ -139,7 +137,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         request.CannedACL = Acl(headers);
         // No StreamTransferProgress here: the SDK raises it per buffer through a background dispatcher (a thread
         // wake-up each time, ~7% of the CPU of a 10,000-file upload) and counts the aws-chunked framing as file
-        // bytes. A single PUT is at most MultipartThreshold; the caller counts it when it completes.
+        // bytes. A single PUT is below the multipart threshold; the caller counts it when it completes.
         var response = await Call(() => Client.PutObjectAsync(request, cancellationToken), key).ConfigureAwait(false);
         return response.ETag ?? "";
     }
@@ -200,11 +198,11 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         try
         {
             var parts = new List<PartETag>();
-            var partCount = (int)((size + PartSize - 1) / PartSize);
+            var partCount = Layout.PartCount(size);
             for (var part = 1; part <= partCount; part++)
             {
-                var position = (part - 1) * PartSize;
-                var length = Math.Min(PartSize, size - position);
+                var position = (part - 1) * Layout.PartSize;
+                var length = Math.Min(Layout.PartSize, size - position);
                 var request = new UploadPartRequest
                 {
                     BucketName = bucket,
@@ -422,7 +420,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
 
     public async Task WriteDocumentAsync(string key, byte[] body, string contentType, CancellationToken cancellationToken)
     {
-        if (body.Length >= MultipartThreshold)
+        if (Layout.IsMultipart(body.Length))
         {
             // A very large site's state: in parts, like any large file (single PUTs have limits on some stores).
             var temporary = Path.GetTempFileName();

@@ -5,7 +5,7 @@ using System.Text;
 using StaticOffload.Planning;
 using StaticOffload.Sync;
 
-namespace StaticOffload.Snapshot;
+namespace StaticOffload.State;
 
 /// <summary>
 /// A fingerprint of everything a sync decides from (destination, options, and each file's key, path, size, mtime

@@ -3,9 +3,9 @@ using StaticOffload.Files;
 using StaticOffload.Hashing;
 using StaticOffload.Planning;
 using StaticOffload.Snapshot;
-using StaticOffload.Storage.S3;
+using StaticOffload.Sync;
 
-namespace StaticOffload.Sync;
+namespace StaticOffload.Baseline;
 
 /// <summary>
 /// Reads the local side in steps. <see cref="Stat"/>: size and mtime of every file. <see cref="Scan"/>: digests from
@@ -60,7 +60,7 @@ public static class LocalInventory
     /// Takes each digest from the snapshot where size and mtime are unchanged; the other files are stale.
     /// </summary>
     /// <param name="stated">What <see cref="Stat"/> returned, without errors.</param>
-    public static ScanResult Scan(LocalFile[] stated, IReadOnlyDictionary<string, SnapshotEntry>? snapshot)
+    public static ScanResult Scan(LocalFile[] stated, IReadOnlyDictionary<string, SnapshotEntry>? snapshot, UploadLayout layout)
     {
         var results = new LocalFile[stated.Length];
         var stale = new List<int>();
@@ -77,7 +77,7 @@ public static class LocalInventory
             if (snapshot is not null && snapshot.TryGetValue(file.Key, out var entry) && entry.Size == file.Size
                 && entry.LastWriteTicks == file.LastWriteTicks && entry.Md5 is not null && entry.Sha256 is not null)
             {
-                results[i] = file with { Digest = new ContentDigest(entry.Size, entry.Md5, entry.Sha256, LocalETag(entry)) };
+                results[i] = file with { Digest = new ContentDigest(entry.Size, entry.Md5, entry.Sha256, LocalETag(entry, layout)) };
                 continue;
             }
 
@@ -106,21 +106,20 @@ public static class LocalInventory
     /// threshold it is the MD5 itself; the ETag recorded is the bucket's, and is taken only in the multipart form our
     /// own upload gives this size: a record never vouches that a local file has some object's ETag.
     /// </summary>
-    private static string LocalETag(SnapshotEntry entry)
+    private static string LocalETag(SnapshotEntry entry, UploadLayout layout)
     {
-        if (entry.Size < S3ObjectStore.MultipartThreshold)
+        if (!layout.IsMultipart(entry.Size))
         {
             return entry.Md5!;
         }
 
         var etag = S3ETag.Normalize(entry.ETag);
-        var parts = (int)((entry.Size + S3ObjectStore.PartSize - 1) / S3ObjectStore.PartSize);
-        return S3ETag.IsMultipart(etag) && S3ETag.PartCount(etag) == parts ? etag : entry.Md5!;
+        return S3ETag.IsMultipart(etag) && S3ETag.PartCount(etag) == layout.PartCount(entry.Size) ? etag : entry.Md5!;
     }
 
     /// <summary>Hashes the stale files whose key <paramref name="needsDigest"/> says the bucket may hold already.</summary>
     public static async Task<(IReadOnlyList<LocalFile> Files, IReadOnlyList<Diagnostic> Errors, int Hashed)> CompleteAsync(
-        ScanResult scan, Func<string, bool> needsDigest, CancellationToken cancellationToken)
+        ScanResult scan, Func<string, bool> needsDigest, UploadLayout layout, CancellationToken cancellationToken)
     {
         var files = scan.Files;
         var errors = new List<Diagnostic>();
@@ -138,7 +137,7 @@ public static class LocalInventory
                 var file = files[i];
                 try
                 {
-                    var digest = await HashAsync(file.FullPath, ct).ConfigureAwait(false);
+                    var digest = await layout.HashFileAsync(file.FullPath, ct).ConfigureAwait(false);
                     files[i] = file with { Size = digest.Size, Digest = digest };
                     Interlocked.Increment(ref hashed);
                 }
@@ -153,8 +152,4 @@ public static class LocalInventory
 
         return (files.Where(f => f is not null).ToArray(), errors, hashed);
     }
-
-    /// <summary>The digests the plan compares with the bucket (whole-file MD5 and SHA-256, the ETag it will have).</summary>
-    public static Task<ContentDigest> HashAsync(string path, CancellationToken cancellationToken) =>
-        ContentHasher.HashFileAsync(path, S3ObjectStore.PartSize, S3ObjectStore.MultipartThreshold, cancellationToken);
 }

@@ -3,7 +3,7 @@ using StaticOffload.Keys;
 using StaticOffload.Snapshot;
 using StaticOffload.Storage;
 
-namespace StaticOffload.Sync;
+namespace StaticOffload.Baseline;
 
 /// <summary>
 /// What the sync believes the bucket holds comes from three places it does not fully control: the local snapshot (a
@@ -75,6 +75,6 @@ public sealed class BaselineGuard(string prefix)
 
     private string Why(string key) =>
         !key.StartsWith(prefix, StringComparison.Ordinal) || key.Length == prefix.Length ? $"not below the prefix '{prefix}'"
-        : RemoteState.IsReserved(prefix, key) ? "in the reserved state folder"
+        : ObjectKeys.IsReserved(prefix, key) ? "in the reserved state folder"
         : ObjectKeys.KeyProblem(key) ?? "not managed";
 }

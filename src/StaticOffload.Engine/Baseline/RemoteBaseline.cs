@@ -1,9 +1,10 @@
 using StaticOffload.Hashing;
+using StaticOffload.Keys;
 using StaticOffload.Planning;
 using StaticOffload.Snapshot;
 using StaticOffload.Storage;
 
-namespace StaticOffload.Sync;
+namespace StaticOffload.Baseline;
 
 /// <summary>
 /// Without a local snapshot (a fresh CI clone, a new machine), the bucket itself says what it holds: one listing of
@@ -19,7 +20,7 @@ public static class RemoteBaseline
     /// <summary>The prefix's objects, without the sync's own state folder.</summary>
     public static async Task<IReadOnlyList<RemoteObject>> ListAsync(IObjectStore store, string prefix, CancellationToken cancellationToken) =>
         (await store.ListAsync(prefix, cancellationToken).ConfigureAwait(false))
-            .Where(o => !RemoteState.IsReserved(prefix, o.Key))
+            .Where(o => !ObjectKeys.IsReserved(prefix, o.Key))
             .ToArray();
 
     /// <param name="local">The local files; every one whose key is in <paramref name="listing"/> must be hashed.</param>

@@ -6,15 +6,17 @@ using StaticOffload.Planning;
 using StaticOffload.Snapshot;
 using StaticOffload.Keys;
 using StaticOffload.Storage;
+using StaticOffload.Sync;
 
-namespace StaticOffload.Sync;
+namespace StaticOffload.Execution;
 
 /// <summary>
 /// Carries out a plan, phase by phase, in parallel within a phase. Every action that took effect is recorded at
 /// once and is in <see cref="State"/> when the run ends, so whatever stops it (an error, Ctrl+C) leaves a state that
 /// is true; <see cref="StateSnapshot"/> gives the same while it runs.
 /// </summary>
-public sealed class PlanExecutor(IObjectStore store, int concurrency, ISyncLog log)
+/// <param name="layout">How the store is sent files: the digest a large new file needs before it streams.</param>
+public sealed class PlanExecutor(IObjectStore store, int concurrency, ISyncLog log, UploadLayout layout)
 {
     private readonly ConcurrentQueue<SyncAction> _completed = new();
     private readonly ConcurrentQueue<Diagnostic> _errors = new();
@@ -246,11 +248,11 @@ public sealed class PlanExecutor(IObjectStore store, int concurrency, ISyncLog l
     }
 
     /// <summary>A large file not hashed yet (its key was new): hashed before it streams, as the upload needs its SHA-256.</summary>
-    private static async Task<ContentDigest> HashAsync(LocalFile file, CancellationToken cancellationToken)
+    private async Task<ContentDigest> HashAsync(LocalFile file, CancellationToken cancellationToken)
     {
         try
         {
-            return await LocalInventory.HashAsync(file.FullPath, cancellationToken).ConfigureAwait(false);
+            return await layout.HashFileAsync(file.FullPath, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

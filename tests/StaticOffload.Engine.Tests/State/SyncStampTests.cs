@@ -1,10 +1,11 @@
+using StaticOffload.State;
 using StaticOffload.Planning;
 using StaticOffload.Rules;
 using StaticOffload.Snapshot;
 using StaticOffload.Storage.S3;
 using StaticOffload.Sync;
 
-namespace StaticOffload.Tests.Snapshot;
+namespace StaticOffload.Tests.State;
 
 public sealed class SyncStampTests : IDisposable
 {

@@ -1,0 +1,212 @@
+using StaticOffload.Diagnostics;
+using StaticOffload.Keys;
+using StaticOffload.Planning;
+using StaticOffload.Snapshot;
+using StaticOffload.State;
+using StaticOffload.Storage;
+using StaticOffload.Sync;
+
+namespace StaticOffload.Baseline;
+
+/// <summary>What the bucket is believed to hold before this run, and how that was learnt.</summary>
+/// <param name="Deploys">How many deploys changed the bucket so far (the delete grace period counts in these).</param>
+/// <param name="RemoteStateSha256">The hash of the bucket's state object as last read or written; null when unknown.</param>
+/// <param name="Listed">Learnt from a listing of the bucket (no snapshot, or Verify), not from the local snapshot.</param>
+public sealed record BucketBaseline(Dictionary<string, SnapshotEntry> Entries, int Deploys, string? RemoteStateSha256, bool Listed);
+
+/// <summary>The local files and the bucket's baseline, or why the run cannot go on.</summary>
+public sealed record LoadedBaseline
+{
+    /// <summary>The local files, each hashed where its digest decides something.</summary>
+    public IReadOnlyList<LocalFile> Local { get; init; } = [];
+
+    /// <summary>Null when loading failed (the diagnostics say why) or when <see cref="NoChange"/>.</summary>
+    public BucketBaseline? Bucket { get; init; }
+
+    /// <summary>The local snapshot as it was loaded; null when there was none (or none to trust).</summary>
+    public SyncSnapshot? Snapshot { get; init; }
+
+    /// <summary>The no-change stamp this run would write if it ends clean; null when the run may not write one.</summary>
+    public string? Fingerprint { get; init; }
+
+    /// <summary>The stamp matched: the same inputs as at the end of the last clean run, nothing to read or send.</summary>
+    public bool NoChange { get; init; }
+
+    /// <summary>Loading failed after the bucket was read from (for the report).</summary>
+    public bool Listed { get; init; }
+}
+
+/// <summary>
+/// The first stage of a sync: what is here and what is there. The local files are stated (and hashed only where a
+/// digest decides something); what the bucket holds comes from the local snapshot when there is one (no request at
+/// all), else from the bucket itself: its state object, read as untrusted input, checked against one listing. Keys
+/// the sync does not manage are dropped on the way (<see cref="BaselineGuard"/>). The no-change stamp short-cuts all
+/// of it when nothing the sync decides from has changed since the last clean run.
+/// </summary>
+public sealed class BaselineLoader(IObjectStore store, ISyncLog log)
+{
+    public async Task<LoadedBaseline> LoadAsync(SyncRequest request, SnapshotStore snapshotStore, List<Diagnostic> diagnostics,
+        CancellationToken cancellationToken)
+    {
+        var prefix = request.Destination.Prefix;
+        var (stated, statErrors) = LocalInventory.Stat(request.Files, prefix);
+        if (statErrors.Count > 0)
+        {
+            diagnostics.AddRange(statErrors);
+            return new LoadedBaseline();
+        }
+
+        var stampable = !request.Verify && !request.DryRun;
+        var fingerprint = stampable ? SyncStamp.Compute(request, store.Destination, stated) : null;
+        if (fingerprint is not null && SyncStamp.Matches(request.SnapshotPath, fingerprint))
+        {
+            log.Detail("StaticOffload: the same files, sizes, times and headers as at the end of the last sync; the snapshot was not read.");
+            return new LoadedBaseline { Local = stated, NoChange = true };
+        }
+
+        // From here on the snapshot may change; a stamp must not outlive the snapshot it vouched for.
+        SyncStamp.Delete(request.SnapshotPath);
+        var snapshot = snapshotStore.Load(store.Destination, out var snapshotWarning);
+        if (snapshotWarning is not null)
+        {
+            diagnostics.Add(snapshotWarning);
+        }
+
+        var guard = new BaselineGuard(prefix);
+        if (snapshot is not null)
+        {
+            snapshot = snapshot with { Entries = guard.Entries(snapshot.Entries, $"the local snapshot '{request.SnapshotPath}'") };
+        }
+
+        var layout = request.Destination.Capabilities.Layout;
+        var scan = LocalInventory.Scan(stated, snapshot?.Entries, layout);
+        if (scan.Errors.Count > 0)
+        {
+            diagnostics.AddRange(scan.Errors);
+            return new LoadedBaseline();
+        }
+
+        var fromSnapshot = snapshot is not null && !request.Verify;
+        BucketListing? bucket = null;
+        if (!fromSnapshot)
+        {
+            log.Important(RunNarration.Reading(store.Destination, snapshot is not null));
+            try
+            {
+                bucket = await ListBucketAsync(request, guard, diagnostics, cancellationToken).ConfigureAwait(false);
+                log.Important(RunNarration.Found(store.Destination, bucket.Objects.Count, bucket.State is not null));
+            }
+            catch (SyncFailedException ex)
+            {
+                diagnostics.Add(ex.Diagnostic);
+                return new LoadedBaseline { Listed = true };
+            }
+        }
+
+        // Only a key the bucket may already hold needs its digest before the plan: it decides between upload and
+        // nothing. Any other file is uploaded regardless, and hashed from the bytes read for its upload.
+        var known = fromSnapshot ? snapshot!.Entries.Keys.ToHashSet(StringComparer.Ordinal) : bucket!.Keys;
+        var (local, readErrors, hashed) = await LocalInventory.CompleteAsync(scan, known.Contains, layout, cancellationToken)
+            .ConfigureAwait(false);
+        if (readErrors.Count > 0)
+        {
+            diagnostics.AddRange(readErrors);
+            return new LoadedBaseline { Listed = !fromSnapshot };
+        }
+
+        log.Detail($"StaticOffload: {local.Count} files, {hashed} hashed, {local.Count - scan.Stale.Count} unchanged on disk since the last sync, {scan.Stale.Count - hashed} new to the bucket (hashed as they upload).");
+
+        BucketBaseline baseline;
+        try
+        {
+            baseline = fromSnapshot
+                ? new BucketBaseline(snapshot!.Entries, snapshot.Deploys, snapshot.RemoteStateSha256, Listed: false)
+                : await CompareWithBucketAsync(request, bucket!, local, cancellationToken).ConfigureAwait(false);
+            if (snapshot is not null && request.Verify)
+            {
+                // The bucket decides what is there; the local snapshot still knows how many deploys happened.
+                baseline = baseline with { Deploys = Math.Max(baseline.Deploys, snapshot.Deploys) };
+            }
+        }
+        catch (SyncFailedException ex)
+        {
+            diagnostics.Add(ex.Diagnostic);
+            return new LoadedBaseline { Listed = !fromSnapshot };
+        }
+
+        if (guard.Warning() is { } leftAlone)
+        {
+            diagnostics.Add(leftAlone);
+        }
+
+        return new LoadedBaseline { Local = local, Bucket = baseline, Snapshot = snapshot, Fingerprint = fingerprint, Listed = baseline.Listed };
+    }
+
+    /// <summary>What the bucket says it holds: its listing and the state document a previous sync left there.</summary>
+    private sealed record BucketListing(IReadOnlyList<RemoteObject> Objects, SyncSnapshot? State, string? StateSha256,
+        DateTimeOffset? StateWrittenAt)
+    {
+        public HashSet<string> Keys { get; } = Objects.Select(o => o.Key).ToHashSet(StringComparer.Ordinal);
+    }
+
+    private async Task<BucketListing> ListBucketAsync(SyncRequest request, BaselineGuard guard, List<Diagnostic> diagnostics,
+        CancellationToken cancellationToken)
+    {
+        var prefix = request.Destination.Prefix;
+        SyncSnapshot? state = null;
+        string? stateSha = null;
+        DateTimeOffset? writtenAt = null;
+        if (request.RemoteState)
+        {
+            (state, stateSha, writtenAt) = await ReadRemoteStateAsync(request, diagnostics, cancellationToken).ConfigureAwait(false);
+        }
+
+        var objects = await RemoteBaseline.ListAsync(store, prefix, cancellationToken).ConfigureAwait(false);
+        return new BucketListing(guard.Listing(objects), state, stateSha, writtenAt);
+    }
+
+    /// <summary>
+    /// The state object, read as the untrusted input it is: bounded in size, checked entry by entry. One that fails
+    /// is ignored with a warning; the listing (and a HEAD per matching object) then tells what is there, and the end
+    /// of the sync writes a good state over it.
+    /// </summary>
+    private async Task<(SyncSnapshot? State, string? Sha256, DateTimeOffset? WrittenAt)> ReadRemoteStateAsync(SyncRequest request,
+        List<Diagnostic> diagnostics, CancellationToken cancellationToken)
+    {
+        var key = request.EffectiveStateKey;
+        var document = await store.ReadDocumentAsync(key, RemoteState.MaxCompressedBytes, cancellationToken).ConfigureAwait(false);
+        if (document is null)
+        {
+            return (null, null, null);
+        }
+
+        string? problem;
+        SyncSnapshot? state = null;
+        if (document.TooLarge is { } size)
+        {
+            problem = $"it is {Format.Bytes(size)}, over the {Format.Bytes(RemoteState.MaxCompressedBytes)} a state may have";
+        }
+        else
+        {
+            state = RemoteState.Read(document.Body, request.Destination.Prefix, out problem, request.Destination.Location);
+        }
+
+        if (state is null)
+        {
+            diagnostics.Add(Diagnostic.Warning(DiagnosticCodes.RemoteStateIgnored,
+                $"The sync state object '{ObjectKeys.Printable(key)}' is not used: {problem}. The sync reconciles from the bucket listing instead (a HEAD per object whose content matches) and writes a new state at the end. If another tool or person wrote that object, keep it away from this key."));
+            return (null, null, null);
+        }
+
+        return (state, RemoteState.Hash(document.Body), document.LastModified);
+    }
+
+    private async Task<BucketBaseline> CompareWithBucketAsync(SyncRequest request, BucketListing bucket, IReadOnlyList<LocalFile> local,
+        CancellationToken cancellationToken)
+    {
+        var result = await RemoteBaseline.BuildAsync(store, bucket.Objects, local, bucket.State, bucket.StateWrittenAt,
+            request.Concurrency, cancellationToken).ConfigureAwait(false);
+        log.Detail($"StaticOffload: no local snapshot; {result.Listed} objects listed, {result.TrustedFromState} confirmed by the bucket's sync state, {result.Headed} read with HEAD.");
+        return new BucketBaseline(result.Entries, bucket.State?.Deploys ?? 0, bucket.StateSha256, Listed: true);
+    }
+}

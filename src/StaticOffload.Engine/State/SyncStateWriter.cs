@@ -1,0 +1,219 @@
+using StaticOffload.Diagnostics;
+using StaticOffload.Execution;
+using StaticOffload.Keys;
+using StaticOffload.Planning;
+using StaticOffload.Snapshot;
+using StaticOffload.Storage;
+using StaticOffload.Sync;
+
+namespace StaticOffload.State;
+
+/// <summary>How an execution ended, as the state writer needs to know it.</summary>
+/// <param name="PreviousDeploys">Deploys counted before this run.</param>
+/// <param name="RemoteStateSha256">The bucket state's hash as this run found it; null when unknown.</param>
+/// <param name="HadSnapshot">The baseline came with a local snapshot (so an unchanged one need not be rewritten).</param>
+/// <param name="Fingerprint">The no-change stamp to write after a clean end; null when this run may not write one.</param>
+public sealed record ExecutionOutcome(
+    PlanExecutor Executor,
+    SyncPlan Plan,
+    int PreviousDeploys,
+    string? RemoteStateSha256,
+    bool HadSnapshot,
+    string? Fingerprint,
+    DateTimeOffset Now,
+    bool Cancelled);
+
+/// <summary>
+/// The one answer to "when is state written, and what does it record?". Four records, all owned here:
+/// <list type="bullet">
+/// <item><b>Checkpoints</b>: while the plan executes, every <see cref="SyncRequest.ProgressInterval"/>, the local
+/// snapshot with every action that took effect so far (bucket state hash unknown), so a build killed outright loses
+/// at most one interval of work. A checkpoint that cannot be saved is one SO2009; the final save decides.</item>
+/// <item><b>The bucket's state object</b>: at the end, when anything it records changed (or it was never read), never
+/// after Ctrl+C; not cancellable itself. A failure is SO1021: the objects are synced, a fresh clone lists instead.</item>
+/// <item><b>The local snapshot</b>: at the end, when anything changed (even only a file time), written atomically. One
+/// that cannot be replaced no longer describes the bucket, so it is removed with its stamp (SO1030) and the next run
+/// reconciles from the bucket.</item>
+/// <item><b>The no-change stamp</b>: removed by the baseline loader before anything can change; written here only
+/// after a clean end with nothing pending (no error, no cancellation, no grace-period entry, the state written).</item>
+/// </list>
+/// Entries pair a content hash with an ETag only as the executor recorded them: proven by an upload or a checked copy.
+/// </summary>
+public sealed class SyncStateWriter(IObjectStore store, SyncRequest request, SnapshotStore snapshotStore, TimeProvider clock)
+{
+    /// <summary>Saves a checkpoint every interval until <paramref name="stop"/>; returns one SO2009 when any failed.</summary>
+    public async Task<Diagnostic?> CheckpointAsync(PlanExecutor executor, int deploys, CancellationToken stop)
+    {
+        if (request.ProgressInterval <= TimeSpan.Zero)
+        {
+            return null;
+        }
+
+        using var timer = new PeriodicTimer(request.ProgressInterval);
+        Diagnostic? notSaved = null;
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
+            {
+                try
+                {
+                    snapshotStore.Save(new SyncSnapshot
+                    {
+                        Destination = store.Destination,
+                        UpdatedAt = clock.GetUtcNow(),
+                        Deploys = deploys,
+                        // Unknown: a run that resumes from a checkpoint rewrites the bucket's state.
+                        RemoteStateSha256 = null,
+                        Entries = executor.StateSnapshot(),
+                    });
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    // A checkpoint is insurance against a kill, not the sync: the uploads go on, and the final save
+                    // (which may find space again) decides what the next run trusts.
+                    notSaved ??= LocalWriteFailure.Warning(DiagnosticCodes.CheckpointNotSaved, "A progress checkpoint of the sync snapshot",
+                        snapshotStore.Path, ex, "The sync goes on; a build killed before the final save is recovered from the last snapshot that was saved.");
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The execution ended; FinishAsync writes the final state.
+        }
+
+        return notSaved;
+    }
+
+    /// <summary>Writes what the run did: the bucket's state, the local snapshot and, after a clean end, the stamp.</summary>
+    public async Task FinishAsync(ExecutionOutcome run, List<Diagnostic> diagnostics)
+    {
+        var executor = run.Executor;
+        var deployed = executor.Completed.Count > 0 || run.Plan.Actions.Any(a => a.Kind == SyncActionKind.Retain && a.Previous?.RemovedAt is null);
+        var deploys = run.PreviousDeploys + (deployed ? 1 : 0);
+        var refreshed = RecordUnchangedAndRetained(executor.State, run.Plan, run.Now, deploys);
+        var state = new SyncSnapshot
+        {
+            Destination = store.Destination,
+            UpdatedAt = run.Now,
+            Deploys = deploys,
+            Entries = executor.State,
+        };
+
+        // Unchanged since it was last written (baseline from the snapshot, nothing done, nothing refreshed): the
+        // bucket's copy is current, and serializing 10,000 entries to learn that was most of a no-op's time.
+        var remoteStateSha = run.RemoteStateSha256;
+        var stateUnchanged = !deployed && !refreshed && run.HadSnapshot && !request.Verify && run.RemoteStateSha256 is not null;
+        if (request.RemoteState && !stateUnchanged && !run.Cancelled)
+        {
+            remoteStateSha = await WriteRemoteStateAsync(state, remoteStateSha, diagnostics).ConfigureAwait(false);
+        }
+
+        // A run that changed nothing, not even a file time, leaves the snapshot as it is: with 100,000 files,
+        // rewriting it would be most of a no-change publish.
+        if (deployed || refreshed || !run.HadSnapshot || request.Verify || remoteStateSha != run.RemoteStateSha256)
+        {
+            SaveSnapshot(state with { RemoteStateSha256 = remoteStateSha }, diagnostics);
+        }
+
+        // Clean end, nothing left for later: the next run with the same inputs can skip all of this.
+        var clean = run.Fingerprint is not null && !run.Cancelled && executor.Errors.Count == 0
+                    && diagnostics.All(d => d.Severity != DiagnosticSeverity.Error)
+                    && (!request.RemoteState || remoteStateSha is not null)
+                    && state.Entries.Values.All(e => e.RemovedAt is null)
+                    && executor.Completed.Count == run.Plan.Changes.Count();
+        if (clean)
+        {
+            SyncStamp.Write(request.SnapshotPath, run.Fingerprint!);
+        }
+    }
+
+    /// <summary>
+    /// An unchanged file gets its current size, mtime and digests recorded, so the next run skips reading it again
+    /// (after a fresh clone every mtime is new while the content is not). A key that reappeared leaves its grace
+    /// period; a key that just left the publish output starts one.
+    /// </summary>
+    /// <returns>Whether any entry changed.</returns>
+    private static bool RecordUnchangedAndRetained(Dictionary<string, SnapshotEntry> state, SyncPlan plan, DateTimeOffset now, int deploys)
+    {
+        var changed = false;
+        foreach (var action in plan.Actions)
+        {
+            if (!state.TryGetValue(action.Key, out var entry))
+            {
+                continue;
+            }
+
+            if (action.Kind == SyncActionKind.Unchanged)
+            {
+                var file = action.Local!;
+                var refreshed = entry with
+                {
+                    LastWriteTicks = file.LastWriteTicks,
+                    Md5 = file.Digest!.Md5,
+                    Sha256 = file.Digest.Sha256,
+                    Headers = file.Headers,
+                    RemovedAt = null,
+                    RemovedAtDeploy = null,
+                };
+                if (refreshed != entry)
+                {
+                    state[action.Key] = refreshed;
+                    changed = true;
+                }
+            }
+            else if (action.Kind == SyncActionKind.Retain && entry.RemovedAt is null)
+            {
+                state[action.Key] = entry with { RemovedAt = now, RemovedAtDeploy = deploys };
+                changed = true;
+            }
+        }
+
+        return changed;
+    }
+
+    /// <summary>Writes the bucket's copy of the state when it differs from the one there; returns its hash.</summary>
+    private async Task<string?> WriteRemoteStateAsync(SyncSnapshot state, string? current, List<Diagnostic> diagnostics)
+    {
+        var key = request.EffectiveStateKey;
+        var body = RemoteState.Serialize(state with { Destination = request.Destination.Location });
+        var sha = RemoteState.Hash(body);
+        if (sha == current)
+        {
+            return current;
+        }
+
+        try
+        {
+            // Not cancellable: a state that matches what was just done is worth the one extra request.
+            await store.WriteDocumentAsync(key, body, "application/gzip", CancellationToken.None).ConfigureAwait(false);
+            return sha;
+        }
+        catch (SyncFailedException ex)
+        {
+            diagnostics.Add(Diagnostic.Error(DiagnosticCodes.RemoteStateFailed,
+                $"The objects were synced, but the sync state could not be written to {ObjectKeys.Printable(key)}: {ex.Diagnostic.Message} A fresh clone will reconcile from a listing; run the sync again to write it."));
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Saves the local snapshot, and keeps it true when it cannot: a snapshot that could not be replaced describes the
+    /// bucket as it was before this run, and trusted, it would skip a file changed back to an earlier content. So it
+    /// is removed, with its stamp, and the next run reconciles from the bucket (its state object, else a listing).
+    /// </summary>
+    private void SaveSnapshot(SyncSnapshot snapshot, List<Diagnostic> diagnostics)
+    {
+        try
+        {
+            snapshotStore.Save(snapshot);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            SyncStamp.Delete(snapshotStore.Path);
+            var consequence = snapshotStore.TryDelete()
+                ? "The previous snapshot no longer describes the bucket and was removed: the next sync reconciles with the bucket instead of trusting it."
+                : $"The previous snapshot no longer describes the bucket and could not be removed either: delete '{snapshotStore.Path}' before the next sync, or run it with StaticOffloadVerify=true.";
+            diagnostics.Add(LocalWriteFailure.Error("The sync snapshot", snapshotStore.Path, ex, consequence));
+        }
+    }
+}
