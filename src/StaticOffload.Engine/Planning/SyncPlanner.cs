@@ -9,18 +9,6 @@ namespace StaticOffload.Planning;
 /// </summary>
 public static class SyncPlanner
 {
-    public static SyncPlan Plan(
-        IReadOnlyCollection<LocalFile> local,
-        IReadOnlyDictionary<string, SnapshotEntry> believedRemote,
-        bool deleteRemoved) =>
-        Plan(local, believedRemote, deleteRemoved ? DeletePolicy.Immediate : DeletePolicy.Never, StoreCapabilities.S3);
-
-    public static SyncPlan Plan(
-        IReadOnlyCollection<LocalFile> local,
-        IReadOnlyDictionary<string, SnapshotEntry> believedRemote,
-        DeletePolicy deletes) =>
-        Plan(local, believedRemote, deletes, StoreCapabilities.S3);
-
     /// <param name="deletes">When and what may be deleted: only keys under <see cref="DeletePolicy.Prefix"/> that the
     /// key rule accepts, whatever <paramref name="believedRemote"/> says.</param>
     /// <param name="store">Decides whether a header change is a conditional copy or an upload.</param>

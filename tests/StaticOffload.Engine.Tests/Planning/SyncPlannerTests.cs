@@ -26,6 +26,12 @@ public class SyncPlannerTests
             Headers = headers,
         };
 
+    private static SyncPlan Plan(IReadOnlyCollection<LocalFile> local, IReadOnlyDictionary<string, SnapshotEntry> remote, bool deleteRemoved) =>
+        SyncPlanner.Plan(local, remote, deleteRemoved ? DeletePolicy.Immediate : DeletePolicy.Never, StoreCapabilities.S3);
+
+    private static SyncPlan Plan(IReadOnlyCollection<LocalFile> local, IReadOnlyDictionary<string, SnapshotEntry> remote, DeletePolicy deletes) =>
+        SyncPlanner.Plan(local, remote, deletes, StoreCapabilities.S3);
+
     private static SyncAction Single(SyncPlan plan, string key) => plan.Actions.Single(a => a.Key == key);
 
     private static Dictionary<string, SnapshotEntry> Remote(params (string Key, SnapshotEntry Entry)[] entries) =>
@@ -34,7 +40,7 @@ public class SyncPlannerTests
     [Fact]
     public void New_file_is_uploaded_as_new()
     {
-        var plan = SyncPlanner.Plan([Local("a.css")], Remote(), deleteRemoved: true);
+        var plan = Plan([Local("a.css")], Remote(), deleteRemoved: true);
 
         var action = Assert.Single(plan.Actions);
         Assert.Equal((SyncActionKind.Upload, SyncReason.New, SyncPhase.Assets), (action.Kind, action.Reason, action.Phase));
@@ -45,7 +51,7 @@ public class SyncPlannerTests
     [Fact]
     public void New_file_not_hashed_yet_is_uploaded_as_new()
     {
-        var plan = SyncPlanner.Plan([Local("a.css") with { Digest = null }], Remote(), deleteRemoved: true);
+        var plan = Plan([Local("a.css") with { Digest = null }], Remote(), deleteRemoved: true);
 
         Assert.Equal((SyncActionKind.Upload, SyncReason.New), (plan.Actions[0].Kind, plan.Actions[0].Reason));
     }
@@ -53,7 +59,7 @@ public class SyncPlannerTests
     [Fact]
     public void Known_key_without_a_digest_is_uploaded_never_taken_as_unchanged()
     {
-        var plan = SyncPlanner.Plan([Local("a.css") with { Digest = null }], Remote(("a.css", Entry(headers: Css))), true);
+        var plan = Plan([Local("a.css") with { Digest = null }], Remote(("a.css", Entry(headers: Css))), true);
 
         Assert.Equal((SyncActionKind.Upload, SyncReason.ContentChanged), (plan.Actions[0].Kind, plan.Actions[0].Reason));
     }
@@ -62,7 +68,7 @@ public class SyncPlannerTests
     public void Same_content_and_same_headers_is_unchanged()
     {
         var previous = Entry(headers: Css);
-        var plan = SyncPlanner.Plan([Local("a.css")], Remote(("a.css", previous)), deleteRemoved: true);
+        var plan = Plan([Local("a.css")], Remote(("a.css", previous)), deleteRemoved: true);
 
         var action = Assert.Single(plan.Actions);
         Assert.Equal((SyncActionKind.Unchanged, SyncReason.Unchanged), (action.Kind, action.Reason));
@@ -73,7 +79,7 @@ public class SyncPlannerTests
     [Fact]
     public void Different_md5_is_uploaded_as_content_changed()
     {
-        var plan = SyncPlanner.Plan([Local("a.css", content: "new")], Remote(("a.css", Entry(content: "old", headers: Css))), true);
+        var plan = Plan([Local("a.css", content: "new")], Remote(("a.css", Entry(content: "old", headers: Css))), true);
 
         var action = Assert.Single(plan.Actions);
         Assert.Equal((SyncActionKind.Upload, SyncReason.ContentChanged), (action.Kind, action.Reason));
@@ -82,7 +88,7 @@ public class SyncPlannerTests
     [Fact]
     public void Same_content_with_different_headers_updates_metadata()
     {
-        var plan = SyncPlanner.Plan([Local("a.css")], Remote(("a.css", Entry(headers: Css with { CacheControl = "no-cache" }))), true);
+        var plan = Plan([Local("a.css")], Remote(("a.css", Entry(headers: Css with { CacheControl = "no-cache" }))), true);
 
         var action = Assert.Single(plan.Actions);
         Assert.Equal((SyncActionKind.UpdateMetadata, SyncReason.HeadersChanged), (action.Kind, action.Reason));
@@ -96,7 +102,7 @@ public class SyncPlannerTests
     {
         var sent = Css with { StorageClass = "STANDARD", Acl = "private" };
         var wanted = Css with { StorageClass = storageClass ?? "STANDARD", Acl = acl ?? "private" };
-        var plan = SyncPlanner.Plan([Local("a.css", headers: wanted)], Remote(("a.css", Entry(headers: sent))), true);
+        var plan = Plan([Local("a.css", headers: wanted)], Remote(("a.css", Entry(headers: sent))), true);
 
         Assert.Equal(wanted == sent ? SyncActionKind.Unchanged : SyncActionKind.UpdateMetadata, Assert.Single(plan.Actions).Kind);
     }
@@ -104,7 +110,7 @@ public class SyncPlannerTests
     [Fact]
     public void Entry_with_unknown_headers_and_same_content_updates_metadata()
     {
-        var plan = SyncPlanner.Plan([Local("a.css")], Remote(("a.css", Entry(headers: null))), true);
+        var plan = Plan([Local("a.css")], Remote(("a.css", Entry(headers: null))), true);
 
         Assert.Equal(SyncActionKind.UpdateMetadata, Assert.Single(plan.Actions).Kind);
     }
@@ -113,7 +119,7 @@ public class SyncPlannerTests
     public void Removed_key_is_deleted_when_deleteRemoved_is_true()
     {
         var previous = Entry(headers: Css);
-        var plan = SyncPlanner.Plan([Local("a.css")], Remote(("a.css", Entry(headers: Css)), ("old.css", previous)), true);
+        var plan = Plan([Local("a.css")], Remote(("a.css", Entry(headers: Css)), ("old.css", previous)), true);
 
         var delete = Single(plan, "old.css");
         Assert.Equal((SyncActionKind.Delete, SyncReason.Removed, SyncPhase.Deletions), (delete.Kind, delete.Reason, delete.Phase));
@@ -124,7 +130,7 @@ public class SyncPlannerTests
     [Fact]
     public void Removed_key_is_kept_when_deleteRemoved_is_false()
     {
-        var plan = SyncPlanner.Plan([Local("a.css")], Remote(("a.css", Entry(headers: Css)), ("old.css", Entry())), false);
+        var plan = Plan([Local("a.css")], Remote(("a.css", Entry(headers: Css)), ("old.css", Entry())), false);
 
         Assert.Equal(["a.css"], plan.Actions.Select(a => a.Key));
         Assert.Equal(0, plan.Count(SyncActionKind.Delete));
@@ -133,7 +139,7 @@ public class SyncPlannerTests
     [Fact]
     public void Entry_files_go_after_assets_and_deletions_last()
     {
-        var plan = SyncPlanner.Plan(
+        var plan = Plan(
         [
             Local("index.html", size: 10_000, entryFile: true),
             Local("a.css", size: 10),
@@ -154,7 +160,7 @@ public class SyncPlannerTests
     [Fact]
     public void Larger_uploads_go_first_within_a_phase_and_ties_by_key()
     {
-        var plan = SyncPlanner.Plan(
+        var plan = Plan(
         [
             Local("small.js", size: 1),
             Local("b-medium.js", size: 50),
@@ -169,7 +175,7 @@ public class SyncPlannerTests
     [Fact]
     public void Unchanged_files_are_not_in_the_phases()
     {
-        var plan = SyncPlanner.Plan([Local("a.css"), Local("b.css")], Remote(("a.css", Entry(headers: Css))), true);
+        var plan = Plan([Local("a.css"), Local("b.css")], Remote(("a.css", Entry(headers: Css))), true);
 
         Assert.Equal(["b.css"], plan.Phases.SelectMany(p => p).Select(a => a.Key));
         Assert.Equal(100, plan.UploadBytes);
@@ -215,7 +221,7 @@ public class SyncPlannerTests
     public void Listing_derived_entry_with_matching_etag_and_known_headers_is_unchanged()
     {
         var listed = Entry(content: null, etag: Md5Of("a"), headers: Css);
-        var plan = SyncPlanner.Plan([Local("a.css")], Remote(("a.css", listed)), true);
+        var plan = Plan([Local("a.css")], Remote(("a.css", listed)), true);
 
         Assert.Equal(SyncActionKind.Unchanged, Assert.Single(plan.Actions).Kind);
     }
@@ -223,7 +229,7 @@ public class SyncPlannerTests
     [Fact]
     public void Keys_differing_only_in_case_are_different_objects()
     {
-        var plan = SyncPlanner.Plan([Local("A.css")], Remote(("a.css", Entry(headers: Css))), true);
+        var plan = Plan([Local("A.css")], Remote(("a.css", Entry(headers: Css))), true);
 
         Assert.Equal(SyncActionKind.Upload, Single(plan, "A.css").Kind);
         Assert.Equal(SyncActionKind.Delete, Single(plan, "a.css").Kind);
@@ -232,7 +238,7 @@ public class SyncPlannerTests
     [Fact]
     public void Immutable_assets_go_before_other_assets()
     {
-        var plan = SyncPlanner.Plan([Local("site.css"), Local("app.3f2a1.css", headers: Fingerprinted), Local("index.html", entryFile: true)],
+        var plan = Plan([Local("site.css"), Local("app.3f2a1.css", headers: Fingerprinted), Local("index.html", entryFile: true)],
             Remote(), true);
 
         Assert.Equal([SyncPhase.ImmutableAssets, SyncPhase.Assets, SyncPhase.EntryFiles], plan.Phases.Select(p => p.Key));
@@ -256,7 +262,7 @@ public class SyncPlannerTests
         var now = new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
         var previous = Entry() with { RemovedAt = removedAtDeploy == currentDeploy ? null : now, RemovedAtDeploy = removedAtDeploy == currentDeploy ? null : removedAtDeploy };
 
-        var plan = SyncPlanner.Plan([], Remote(("old.js", previous)), new DeletePolicy(true, afterDeploys, TimeSpan.Zero, currentDeploy, now));
+        var plan = Plan([], Remote(("old.js", previous)), new DeletePolicy(true, afterDeploys, TimeSpan.Zero, currentDeploy, now));
 
         var action = Assert.Single(plan.Actions);
         Assert.Equal(deleted ? SyncActionKind.Delete : SyncActionKind.Retain, action.Kind);
@@ -272,7 +278,7 @@ public class SyncPlannerTests
         var now = new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
         var previous = Entry() with { RemovedAt = now.AddHours(-hoursAgo), RemovedAtDeploy = 1 };
 
-        var plan = SyncPlanner.Plan([], Remote(("old.js", previous)), new DeletePolicy(true, 0, TimeSpan.FromHours(24), 9, now));
+        var plan = Plan([], Remote(("old.js", previous)), new DeletePolicy(true, 0, TimeSpan.FromHours(24), 9, now));
 
         Assert.Equal(deleted ? SyncActionKind.Delete : SyncActionKind.Retain, Assert.Single(plan.Actions).Kind);
     }
@@ -282,7 +288,7 @@ public class SyncPlannerTests
     {
         var previous = Entry(headers: Css) with { RemovedAt = DateTimeOffset.UnixEpoch, RemovedAtDeploy = 1 };
 
-        var plan = SyncPlanner.Plan([Local("a.css")], Remote(("a.css", previous)), new DeletePolicy(true, 5, TimeSpan.Zero, 2, DateTimeOffset.UnixEpoch));
+        var plan = Plan([Local("a.css")], Remote(("a.css", previous)), new DeletePolicy(true, 5, TimeSpan.Zero, 2, DateTimeOffset.UnixEpoch));
 
         Assert.Equal(SyncActionKind.Unchanged, Assert.Single(plan.Actions).Kind);
     }
