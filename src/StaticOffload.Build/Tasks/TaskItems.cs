@@ -12,9 +12,6 @@ internal static class TaskItems
 
     /// <summary>%(Filename)%(Extension): what an item is called when nothing says where it goes.</summary>
     public static string FileName(this ITaskItem item) => item.GetMetadata("Filename") + item.GetMetadata("Extension");
-
-    public static bool? BoolMetadata(this ITaskItem item, string name) =>
-        item.Metadata(name) is { } value ? string.Equals(value, "true", StringComparison.OrdinalIgnoreCase) : null;
 }
 
 /// <summary>
