@@ -175,6 +175,7 @@ public sealed class SyncEngine(IObjectStore store, ISyncLog log, TimeProvider? c
 
     private SyncResult Finish(SyncRequest request, SyncResult result)
     {
+        result = result with { InvalidationPaths = Cdn.InvalidationPaths.From(result.Completed, request.Destination.Prefix, request.InvalidationMaxPaths) };
         foreach (var diagnostic in result.Diagnostics)
         {
             log.Report(diagnostic);

@@ -1,14 +1,14 @@
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
-using StaticOffload.Diagnostics;
 using StaticOffload.Files;
-using StaticOffload.Rules;
+using StaticOffload.Settings;
 
 namespace StaticOffload.Build.Tasks;
 
 /// <summary>
 /// Picks the files to mirror from the publish output and stamps each with the headers its rules give it, as item
-/// metadata. Users adjust the result in a target after this one, before the sync reads it.
+/// metadata. Users adjust the result in a target after this one, before the sync reads it. Only translates: MSBuild
+/// inputs to <see cref="ResolveSettings"/>, the engine's <see cref="FileResolver"/> result to items and log messages.
 /// </summary>
 public sealed class ResolveStaticOffloadFiles : Microsoft.Build.Utilities.Task
 {
@@ -26,7 +26,7 @@ public sealed class ResolveStaticOffloadFiles : Microsoft.Build.Utilities.Task
 
     /// <summary>
     /// No publish ran in this build (the sync called on its own): the files are what the publish folder holds on
-    /// disk. Walked here rather than by an MSBuild glob, which cost more than the rest of a no-change sync.
+    /// disk. Walked by the engine rather than by an MSBuild glob, which cost more than the rest of a no-change sync.
     /// </summary>
     public bool ScanPublishDir { get; set; }
 
@@ -45,158 +45,57 @@ public sealed class ResolveStaticOffloadFiles : Microsoft.Build.Utilities.Task
     public ITaskItem[] EndpointsManifests { get; set; } = [];
 
     /// <summary>Take Cache-Control and Content-Type from the endpoints manifest (over the default rules).</summary>
-    public bool HeadersFromEndpoints { get; set; } = true;
+    public bool HeadersFromEndpoints { get; set; } = Defaults.HeadersFromEndpoints;
 
-    /// <summary>The folder of the publish output that the manifest's asset paths are relative to.</summary>
-    public string WebRoot { get; set; } = "wwwroot";
+    /// <summary>The folder of the publish output that the manifest's asset paths are relative to; empty for wwwroot.</summary>
+    public string? WebRoot { get; set; }
 
     [Output]
     public ITaskItem[] Files { get; private set; } = [];
 
     public override bool Execute()
     {
-        var rules = new List<SyncRule>();
-        var frameworkHeaders = HeadersFromEndpoints ? ReadFrameworkHeaders() : null;
-        foreach (var item in DefaultRules.Concat(Rules))
+        var result = FileResolver.Resolve(new ResolveSettings
         {
-            SyncRule rule;
-            try
-            {
-                rule = ToRule(item);
-            }
-            catch (FormatException ex)
-            {
-                LogError(Diagnostic.Error(DiagnosticCodes.InvalidRule,
-                    $"StaticOffloadRule '{item.ItemSpec}' has an invalid Pattern: {ex.Message}"));
-                continue;
-            }
-
-            foreach (var problem in RuleMatcher.Validate(rule))
-            {
-                LogError(problem);
-            }
-
-            rules.Add(rule);
+            PublishItemPaths = PublishItems.Select(i => i.GetMetadata("RelativePath")).ToArray(),
+            StaticWebAssetPaths = StaticWebAssets.Select(i => i.GetMetadata("TargetPath")).ToArray(),
+            ExtraFiles = ExtraFiles.Select(i => new ExtraFileSetting(i.GetMetadata("FullPath"), i.Metadata("RelativePath"), i.FileName())).ToArray(),
+            PublishDir = PublishDir,
+            ScanPublishDir = ScanPublishDir,
+            SourceFolder = SourceFolder,
+            DefaultRules = DefaultRules.Select(ToRule).ToArray(),
+            Rules = Rules.Select(ToRule).ToArray(),
+            ContentTypeMappings = ContentTypeMappings
+                .Select(m => new ContentTypeMappingSetting(m.ItemSpec, m.Metadata("Pattern"), m.Metadata("Priority"))).ToArray(),
+            CompressedAssets = CompressedAssets,
+            EndpointsManifest = EndpointsManifests.FirstOrDefault()?.GetMetadata("FullPath"),
+            HeadersFromEndpoints = HeadersFromEndpoints,
+            WebRoot = WebRoot,
+        });
+        foreach (var diagnostic in result.Diagnostics)
+        {
+            Log.LogDiagnostic(diagnostic);
         }
 
-        if (!Enum.TryParse<CompressedAssetMode>(string.IsNullOrWhiteSpace(CompressedAssets) ? "Skip" : CompressedAssets.Trim(), true, out var compressedMode))
+        foreach (var detail in result.Details)
         {
-            LogError(Diagnostic.Error(DiagnosticCodes.InvalidProperty,
-                $"StaticOffloadCompressedAssets is '{CompressedAssets}'; use Skip (default) or Upload."));
+            Log.LogMessage(MessageImportance.Low, detail);
         }
 
-        if (Log.HasLoggedErrors)
-        {
-            return false;
-        }
-
-        var mappings = ContentTypeMappings
-            .Where(m => m.Metadata("Pattern") is not null)
-            .Select(m => new ContentTypeMapping(m.ItemSpec, Glob.Parse(m.Metadata("Pattern")!),
-                int.TryParse(m.Metadata("Priority"), out var p) ? p : 0));
-        var matcher = new RuleMatcher(rules, new ContentTypeMap(mappings), DefaultRules.Length, frameworkHeaders);
-        var publishDir = Path.GetFullPath(PublishDir);
-        var published = PublishItems
-            .Where(i => i.Metadata("RelativePath") is not null)
-            .Select(i => new PublishedFile(Path.Combine(publishDir, i.GetMetadata("RelativePath")), i.GetMetadata("RelativePath")))
-            .Concat(StaticWebAssets
-                .Where(i => i.Metadata("TargetPath") is not null)
-                .Select(i => new PublishedFile(Path.Combine(publishDir, i.GetMetadata("TargetPath")), i.GetMetadata("TargetPath"))));
-        if (ScanPublishDir)
-        {
-            published = published.Concat(FileSelector.EnumerateFolder(publishDir, SourceFolder));
-        }
-
-        var selector = new FileSelector(matcher, compressedMode);
-        var selection = selector.Select(published, SourceFolder);
-        var extra = new FileSelector(matcher, compressedMode).Select(
-            ExtraFiles.Select(i => new PublishedFile(i.GetMetadata("FullPath"), i.Metadata("RelativePath") ?? i.GetMetadata("Filename") + i.GetMetadata("Extension"))),
-            null);
-
-        var (kept, linkWarnings) = LinkGuard.Filter(selection.Files, Path.Combine(publishDir, SourceFolder ?? ""));
-        foreach (var warning in linkWarnings)
-        {
-            Log.LogDiagnostic(warning);
-        }
-
-        Files = kept.Concat(extra.Files).Select(ToItem).ToArray();
-        Log.LogMessage(MessageImportance.Low,
-            $"StaticOffload: {Files.Length} files to sync from '{SourceFolder}'; {selection.Excluded + extra.Excluded} excluded by rules, {selection.CompressedSkipped} precompressed siblings skipped.");
-        return true;
+        Files = result.Files.Select(ToItem).ToArray();
+        return result.Succeeded;
     }
 
-    /// <summary>
-    /// The manifest names assets relative to the web root; the rules see paths relative to the synced folder, which
-    /// may be a subfolder of it.
-    /// </summary>
-    private Dictionary<string, Endpoints.EndpointHeaders>? ReadFrameworkHeaders()
-    {
-        if (EndpointsManifests.Length == 0)
-        {
-            return null;
-        }
-
-        var manifest = EndpointsManifests[0].GetMetadata("FullPath");
-        Endpoints.EndpointsManifest parsed;
-        try
-        {
-            parsed = Endpoints.EndpointsManifest.Load(manifest);
-        }
-        catch (Exception ex) when (ex is FormatException or IOException)
-        {
-            Log.LogDiagnostic(Diagnostic.Warning(DiagnosticCodes.EndpointsManifestUnreadable,
-                $"The static web assets endpoints manifest could not be read ({ex.Message}); headers come from the rules alone. Set StaticOffloadEndpointHeaders=false to silence this.",
-                manifest));
-            return null;
-        }
-
-        var webRoot = Normalize(WebRoot);
-        var source = Normalize(SourceFolder == "." ? "" : SourceFolder);
-        string below, above;
-        if (source.StartsWith(webRoot, StringComparison.OrdinalIgnoreCase))
-        {
-            // Synced folder inside the web root (wwwroot/public): the manifest's paths lose that part.
-            (below, above) = (source[webRoot.Length..], "");
-        }
-        else if (webRoot.StartsWith(source, StringComparison.OrdinalIgnoreCase))
-        {
-            // Synced folder above the web root (the whole publish output): the manifest's paths gain "wwwroot/".
-            (below, above) = ("", webRoot[source.Length..]);
-        }
-        else
-        {
-            return null;
-        }
-
-        var result = new Dictionary<string, Endpoints.EndpointHeaders>(StringComparer.Ordinal);
-        foreach (var (asset, headers) in parsed.HeadersByAssetPath())
-        {
-            if (asset.StartsWith(below, StringComparison.Ordinal))
-            {
-                result[above + asset[below.Length..]] = headers;
-            }
-        }
-
-        Log.LogMessage(MessageImportance.Low, $"StaticOffload: headers for {result.Count} assets from {manifest}.");
-        return result;
-
-        static string Normalize(string? folder)
-        {
-            var f = (folder ?? "").Replace('\\', '/').Trim().Trim('/');
-            return f.Length == 0 ? "" : f + "/";
-        }
-    }
-
-    private static SyncRule ToRule(ITaskItem item) => new(
+    private static RuleSetting ToRule(ITaskItem item) => new(
         item.ItemSpec,
-        Glob.ParseList(item.GetMetadata("Pattern")),
+        item.GetMetadata("Pattern"),
         item.Metadata("CacheControl"),
         item.Metadata("ContentType"),
         item.Metadata("ContentEncoding"),
         item.Metadata("StorageClass"),
         item.Metadata("Acl"),
-        item.BoolMetadata("Exclude"),
-        item.BoolMetadata("EntryFile"));
+        item.Metadata("Exclude"),
+        item.Metadata("EntryFile"));
 
     private static TaskItem ToItem(SelectedFile file)
     {
@@ -221,6 +120,4 @@ public sealed class ResolveStaticOffloadFiles : Microsoft.Build.Utilities.Task
             item.SetMetadata(name, MsBuildEscaping.Escape(value));
         }
     }
-
-    private void LogError(Diagnostic d) => Log.LogDiagnostic(d);
 }

@@ -2,22 +2,20 @@ using System.Collections.Concurrent;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 using StaticOffload.Diagnostics;
-using StaticOffload.Keys;
 using StaticOffload.Planning;
-using StaticOffload.Rules;
+using StaticOffload.Settings;
 using StaticOffload.Storage.S3;
 using StaticOffload.Sync;
 
 namespace StaticOffload.Build.Tasks;
 
 /// <summary>
-/// Mirrors @(StaticOffloadFile) to the bucket. Only translates: MSBuild inputs to a <see cref="SyncRequest"/>, the
-/// engine's result to outputs and log messages.
+/// Mirrors @(StaticOffloadFile) to the bucket. Only translates: MSBuild inputs to <see cref="SyncSettings"/> (the
+/// engine's <see cref="SyncRequestBuilder"/> parses them), the engine's result to outputs and log messages.
 /// </summary>
 public sealed class SyncStaticOffloadFiles : Microsoft.Build.Utilities.Task, ICancelableTask
 {
     private readonly CancellationTokenSource _cancel = new();
-    private int _invalidationMaxPaths = 15;
 
     /// <summary>Files with %(RelativePath) (the key below the prefix) and header metadata.</summary>
     public ITaskItem[] Files { get; set; } = [];
@@ -53,7 +51,7 @@ public sealed class SyncStaticOffloadFiles : Microsoft.Build.Utilities.Task, ICa
 
     public bool AllowShrink { get; set; }
 
-    public bool RemoteState { get; set; } = true;
+    public bool RemoteState { get; set; } = Defaults.RemoteState;
 
     /// <summary>Key of the sync state object; empty for &lt;prefix&gt;.staticoffload/state.json.gz.</summary>
     public string? StateKey { get; set; }
@@ -70,7 +68,7 @@ public sealed class SyncStaticOffloadFiles : Microsoft.Build.Utilities.Task, ICa
     /// <summary>Where the JSON report of the run goes; empty for none.</summary>
     public string? ReportFile { get; set; }
 
-    public bool Delete { get; set; } = true;
+    public bool Delete { get; set; } = Defaults.Delete;
 
     public string? MaxDeletes { get; set; }
 
@@ -104,7 +102,12 @@ public sealed class SyncStaticOffloadFiles : Microsoft.Build.Utilities.Task, ICa
 
     public override bool Execute()
     {
-        var request = BuildRequest();
+        var (request, problems) = SyncRequestBuilder.Build(Settings());
+        foreach (var problem in problems)
+        {
+            Log.LogDiagnostic(problem);
+        }
+
         if (request is null)
         {
             return false;
@@ -132,13 +135,13 @@ public sealed class SyncStaticOffloadFiles : Microsoft.Build.Utilities.Task, ICa
         catch (SyncFailedException ex)
         {
             log.DrainTo(Log);
-            Report(ex.Diagnostic);
+            Log.LogDiagnostic(ex.Diagnostic);
             return false;
         }
         catch (OperationCanceledException)
         {
             log.DrainTo(Log);
-            Report(Termination.Cancelled(request.Destination.Describe()));
+            Log.LogDiagnostic(Termination.Cancelled(request.Destination.Describe()));
             return false;
         }
 
@@ -147,147 +150,50 @@ public sealed class SyncStaticOffloadFiles : Microsoft.Build.Utilities.Task, ICa
         MetadataUpdated = Items(result, SyncActionKind.UpdateMetadata);
         Deleted = Items(result, SyncActionKind.Delete);
         Unchanged = result.Plan.Actions.Where(a => a.Kind == SyncActionKind.Unchanged).Select(ToItem).ToArray();
-        InvalidationPaths = Cdn.InvalidationPaths.From(result.Completed, request.Destination.Prefix, _invalidationMaxPaths)
-            .Select(path => (ITaskItem)new TaskItem(MsBuildEscaping.Escape(path)))
-            .ToArray();
+        InvalidationPaths = result.InvalidationPaths.Select(path => (ITaskItem)new TaskItem(MsBuildEscaping.Escape(path))).ToArray();
         return !Log.HasLoggedErrors && result.Succeeded;
     }
 
-    private SyncRequest? BuildRequest()
+    private SyncSettings Settings() => new()
     {
-        var prefix = ObjectKeys.NormalizePrefix(Prefix, out var prefixProblem);
-        if (prefixProblem is not null)
-        {
-            Report(prefixProblem);
-        }
-
-        if (ObjectKeys.ValidateBucket(Bucket) is { } bucketProblem)
-        {
-            Report(bucketProblem);
-        }
-
-        var maxDeletes = ParseInt(MaxDeletes, "StaticOffloadMaxDeletes", 256);
-        var concurrency = ParseInt(Concurrency, "StaticOffloadConcurrency", SyncRequest.DefaultConcurrency);
-        var timeout = ParseInt(Timeout, "StaticOffloadTimeout", (int)S3Destination.DefaultTimeout.TotalSeconds);
-        if (timeout < 1)
-        {
-            Report(Diagnostic.Error(DiagnosticCodes.InvalidProperty,
-                $"StaticOffloadTimeout is '{Timeout}'; it is the number of seconds the endpoint may stay silent, 1 or more (default 60)."));
-        }
-        var deleteAfterDeploys = ParseInt(DeleteAfterDeploys, "StaticOffloadDeleteAfterDeploys", 0);
-        var deleteAfterHours = ParseInt(DeleteAfterHours, "StaticOffloadDeleteAfterHours", 0);
-        _invalidationMaxPaths = ParseInt(InvalidationMaxPaths, "StaticOffloadInvalidationMaxPaths", 15);
-        if (deleteAfterDeploys < 0 || deleteAfterHours < 0)
-        {
-            Report(Diagnostic.Error(DiagnosticCodes.InvalidProperty,
-                "StaticOffloadDeleteAfterDeploys and StaticOffloadDeleteAfterHours must be 0 or more."));
-        }
-
-        ProviderPreset preset = ProviderPreset.Aws;
-        try
-        {
-            preset = ProviderPreset.Resolve(Provider, Text.NullIfBlank(ServiceUrl));
-        }
-        catch (SyncFailedException ex)
-        {
-            Report(ex.Diagnostic);
-        }
-
-        var forcePathStyle = BucketAddressing.UsePathStyle(
-            string.IsNullOrWhiteSpace(ForcePathStyle) ? null : ParseBool(ForcePathStyle, "StaticOffloadForcePathStyle", preset.ForcePathStyle),
-            preset, Text.NullIfBlank(ServiceUrl));
-        var chunkedUploads = ParseBool(ChunkedUploads, "StaticOffloadChunkedUploads", preset.ChunkedUploads);
-        var serverSideCopy = ParseBool(ServerSideCopy, "StaticOffloadServerSideCopy", preset.ServerSideCopy);
-        if (Log.HasLoggedErrors)
-        {
-            return null;
-        }
-
-        var files = Files.Select(item => new SyncFile(
+        Files = Files.Select(item => new FileSetting(
             item.GetMetadata("FullPath"),
-            (item.Metadata("RelativePath") ?? item.GetMetadata("Filename") + item.GetMetadata("Extension")).Replace('\\', '/'),
-            new ObjectHeaders(
-                item.Metadata("ContentType") ?? ContentTypeMap.Fallback,
-                item.Metadata("CacheControl"),
-                item.Metadata("ContentEncoding"),
-                item.Metadata("StorageClass"),
-                item.Metadata("Acl")),
-            item.BoolMetadata("EntryFile") ?? false))
-            .Concat(Redirects.Select(item => SyncFile.Redirect(
-                item.ItemSpec.Replace('\\', '/').TrimStart('/'),
-                item.Metadata("Location") ?? "",
-                new ObjectHeaders(item.Metadata("ContentType") ?? "text/html", item.Metadata("CacheControl") ?? "public, max-age=0, must-revalidate"))))
-            .ToArray();
-
-        return new SyncRequest
-        {
-            Files = files,
-            Destination = new S3Destination
-            {
-                Bucket = Bucket!.Trim(),
-                Prefix = prefix,
-                Region = Text.NullIfBlank(Region),
-                Profile = Text.NullIfBlank(Profile),
-                ServiceUrl = Text.NullIfBlank(ServiceUrl),
-                ForcePathStyle = forcePathStyle,
-                ChunkedUploads = chunkedUploads,
-                ServerSideCopy = serverSideCopy,
-                StateBucket = Text.NullIfBlank(StateBucket),
-                SigningRegion = preset.SigningRegion,
-                SupportsAcl = preset.SupportsAcl,
-                SupportsRedirects = preset.SupportsRedirects,
-                MaxConnections = concurrency,
-                Timeout = TimeSpan.FromSeconds(timeout),
-            },
-            SnapshotPath = Path.GetFullPath(SnapshotFile),
-            DeleteRemoved = Delete,
-            MaxDeletes = maxDeletes,
-            DryRun = DryRun,
-            Concurrency = concurrency,
-            DeleteAfterDeploys = deleteAfterDeploys,
-            DeleteAfterAge = TimeSpan.FromHours(deleteAfterHours),
-            AllowShrink = AllowShrink,
-            RemoteState = RemoteState,
-            StateKey = Text.NullIfBlank(StateKey),
-            Verify = Verify,
-            AllowRootDelete = AllowRootDelete,
-            ReportPath = Text.NullIfBlank(ReportFile) is { } report ? Path.GetFullPath(report) : null,
-            // GitHub Actions collects a job summary from this file; other CI systems ignore it.
-            MarkdownSummaryPath = Text.NullIfBlank(Environment.GetEnvironmentVariable("GITHUB_STEP_SUMMARY")),
-        };
-    }
-
-    private int ParseInt(string? value, string property, int fallback)
-    {
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            return fallback;
-        }
-
-        if (int.TryParse(value.Trim(), out var parsed))
-        {
-            return parsed;
-        }
-
-        Report(Diagnostic.Error(DiagnosticCodes.InvalidProperty, $"{property} is '{value}'; it must be a whole number."));
-        return fallback;
-    }
-
-    private bool ParseBool(string? value, string property, bool fallback)
-    {
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            return fallback;
-        }
-
-        if (bool.TryParse(value.Trim(), out var parsed))
-        {
-            return parsed;
-        }
-
-        Report(Diagnostic.Error(DiagnosticCodes.InvalidProperty, $"{property} is '{value}'; use true or false."));
-        return fallback;
-    }
+            item.Metadata("RelativePath"),
+            item.FileName(),
+            item.Metadata("ContentType"),
+            item.Metadata("CacheControl"),
+            item.Metadata("ContentEncoding"),
+            item.Metadata("StorageClass"),
+            item.Metadata("Acl"),
+            item.Metadata("EntryFile"))).ToArray(),
+        Redirects = Redirects.Select(item => new RedirectSetting(
+            item.ItemSpec, item.Metadata("Location"), item.Metadata("ContentType"), item.Metadata("CacheControl"))).ToArray(),
+        Bucket = Bucket,
+        Prefix = Prefix,
+        Region = Region,
+        Profile = Profile,
+        ServiceUrl = ServiceUrl,
+        Provider = Provider,
+        ForcePathStyle = ForcePathStyle,
+        ChunkedUploads = ChunkedUploads,
+        ServerSideCopy = ServerSideCopy,
+        Delete = Delete,
+        MaxDeletes = MaxDeletes,
+        DeleteAfterDeploys = DeleteAfterDeploys,
+        DeleteAfterHours = DeleteAfterHours,
+        AllowShrink = AllowShrink,
+        AllowRootDelete = AllowRootDelete,
+        RemoteState = RemoteState,
+        StateKey = StateKey,
+        StateBucket = StateBucket,
+        Verify = Verify,
+        DryRun = DryRun,
+        Concurrency = Concurrency,
+        Timeout = Timeout,
+        InvalidationMaxPaths = InvalidationMaxPaths,
+        SnapshotFile = SnapshotFile,
+        ReportFile = ReportFile,
+    };
 
     private static ITaskItem[] Items(SyncResult result, SyncActionKind kind) =>
         result.Completed.Where(a => a.Kind == kind).OrderBy(a => a.Key, StringComparer.Ordinal).Select(ToItem).ToArray();
@@ -306,8 +212,6 @@ public sealed class SyncStaticOffloadFiles : Microsoft.Build.Utilities.Task, ICa
 
         return item;
     }
-
-    private void Report(Diagnostic d) => Log.LogDiagnostic(d);
 
     /// <summary>Collects the engine's messages from any thread until the build thread relays them.</summary>
     private sealed class QueuedLog : ISyncLog

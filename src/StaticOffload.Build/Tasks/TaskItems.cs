@@ -7,14 +7,11 @@ namespace StaticOffload.Build.Tasks;
 /// <summary>Reading MSBuild's stringly typed inputs; an empty metadata value means "not set".</summary>
 internal static class TaskItems
 {
-    public static string? Metadata(this ITaskItem item, string name)
-    {
-        var value = item.GetMetadata(name);
-        return string.IsNullOrWhiteSpace(value) ? null : value.Trim();
-    }
+    /// <summary>The metadata's value; null when not set (MSBuild reads an unset name as empty).</summary>
+    public static string? Metadata(this ITaskItem item, string name) => Text.NullIfBlank(item.GetMetadata(name));
 
-    public static bool? BoolMetadata(this ITaskItem item, string name) =>
-        item.Metadata(name) is { } value ? string.Equals(value, "true", StringComparison.OrdinalIgnoreCase) : null;
+    /// <summary>%(Filename)%(Extension): what an item is called when nothing says where it goes.</summary>
+    public static string FileName(this ITaskItem item) => item.GetMetadata("Filename") + item.GetMetadata("Extension");
 }
 
 /// <summary>

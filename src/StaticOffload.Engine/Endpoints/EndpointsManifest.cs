@@ -173,7 +173,7 @@ public sealed class EndpointsManifest
 
     // Routes and asset files are URL-relative today ("css/app.css"); a leading slash or a Windows separator from a
     // hand-edited or future manifest must not make a file miss its own endpoint.
-    private static string NormalizePath(string path) => path.Replace('\\', '/').TrimStart('/');
+    private static string NormalizePath(string path) => Files.RelativePaths.File(path);
 
     private static KeyValuePair<string, string>[] Pairs(NameValueDto?[]? pairs) =>
         (pairs ?? [])

@@ -43,11 +43,11 @@ public sealed class FileSelector(RuleMatcher rules, CompressedAssetMode compress
     [System.Runtime.CompilerServices.MethodImpl(Hot.Loop)]
     public SelectionResult Select(IEnumerable<PublishedFile> published, string? sourceFolder)
     {
-        var folder = NormalizeFolder(sourceFolder);
+        var folder = RelativePaths.Folder(sourceFolder);
         var candidates = new Dictionary<string, PublishedFile>(StringComparer.Ordinal);
         foreach (var file in published)
         {
-            var relative = file.RelativePath.Replace('\\', '/').TrimStart('/');
+            var relative = RelativePaths.File(file.RelativePath);
             if (folder.Length > 0)
             {
                 if (!relative.StartsWith(folder, StringComparison.OrdinalIgnoreCase))
@@ -120,7 +120,7 @@ public sealed class FileSelector(RuleMatcher rules, CompressedAssetMode compress
     public static IReadOnlyList<PublishedFile> EnumerateFolder(string publishDir, string? sourceFolder)
     {
         var root = Path.GetFullPath(publishDir);
-        var folder = Path.Combine(root, NormalizeFolder(sourceFolder));
+        var folder = Path.Combine(root, RelativePaths.Folder(sourceFolder));
         if (!Directory.Exists(folder))
         {
             return [];
@@ -150,22 +150,5 @@ public sealed class FileSelector(RuleMatcher rules, CompressedAssetMode compress
         }
 
         return null;
-    }
-
-    private static string NormalizeFolder(string? folder)
-    {
-        var normalized = (folder ?? "").Replace('\\', '/').Trim();
-        while (normalized.StartsWith("./", StringComparison.Ordinal))
-        {
-            normalized = normalized[2..].TrimStart('/');
-        }
-
-        normalized = normalized.Trim('/');
-        if (normalized is "." or "")
-        {
-            return "";
-        }
-
-        return normalized + "/";
     }
 }

@@ -88,6 +88,13 @@ public static class SyncReport
             }
 
             json.WriteEndArray();
+            json.WriteStartArray("invalidationPaths");
+            foreach (var path in result.InvalidationPaths)
+            {
+                json.WriteStringValue(path);
+            }
+
+            json.WriteEndArray();
             json.WriteEndObject();
         }
 

@@ -16,16 +16,16 @@ public static class RequestValidator
             problems.Add(bucketProblem);
         }
 
-        if (request.Concurrency is < 1 or > 256)
+        if (request.Concurrency is < 1 or > Defaults.MaxConcurrency)
         {
             problems.Add(Diagnostic.Error(DiagnosticCodes.InvalidProperty,
-                $"StaticOffloadConcurrency is {request.Concurrency}; use a number from 1 to 256 (default {SyncRequest.DefaultConcurrency})."));
+                $"StaticOffloadConcurrency is {request.Concurrency}; use a number from 1 to {Defaults.MaxConcurrency} (default {Defaults.Concurrency})."));
         }
 
         if (request.MaxDeletes < 0)
         {
             problems.Add(Diagnostic.Error(DiagnosticCodes.InvalidProperty,
-                $"StaticOffloadMaxDeletes is {request.MaxDeletes}; use 0 or more (default 256)."));
+                $"StaticOffloadMaxDeletes is {request.MaxDeletes}; use 0 or more (default {Defaults.MaxDeletes})."));
         }
 
         if (Storage.S3.ServiceEndpoint.Validate(request.Destination.ServiceUrl) is { } endpointProblem)

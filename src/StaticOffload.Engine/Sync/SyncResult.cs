@@ -21,6 +21,12 @@ public sealed record SyncResult
 
     public bool DryRun { get; init; }
 
+    /// <summary>
+    /// URL paths a CDN in front of the bucket must forget after this run (see <see cref="Cdn.InvalidationPaths"/>):
+    /// filled in as the run finishes, also for the JSON report.
+    /// </summary>
+    public IReadOnlyList<string> InvalidationPaths { get; init; } = [];
+
     public bool Succeeded => Diagnostics.All(d => d.Severity != DiagnosticSeverity.Error);
 
     public int CompletedCount(SyncActionKind kind) => Completed.Count(a => a.Kind == kind);

@@ -111,6 +111,7 @@ public class SyncSummaryTests
             Diagnostics = [Diagnostic.Error(DiagnosticCodes.RequestFailed, "refused \"old.js\"", "/p/old.js")],
             BytesUploaded = 1_500_000,
             Elapsed = TimeSpan.FromMilliseconds(1234.5678),
+            InvalidationPaths = ["/site/b.js", "/site/old.js"],
         };
 
         using var report = System.Text.Json.JsonDocument.Parse(SyncReport.ToJson(Destination, result));
@@ -133,5 +134,6 @@ public class SyncSummaryTests
             actions[0].GetProperty("size").GetInt64(), actions[0].GetProperty("done").GetBoolean()));
         Assert.Equal(System.Text.Json.JsonValueKind.Null, actions[3].GetProperty("size").ValueKind);
         Assert.False(actions[3].GetProperty("done").GetBoolean());
+        Assert.Equal(["/site/b.js", "/site/old.js"], root.GetProperty("invalidationPaths").EnumerateArray().Select(p => p.GetString()));
     }
 }

@@ -43,7 +43,7 @@ public sealed record S3Destination
     /// <summary>Region to sign with when none is configured (e.g. "auto" for R2).</summary>
     public string? SigningRegion { get; init; }
 
-    public int MaxConnections { get; init; } = Sync.SyncRequest.DefaultConcurrency;
+    public int MaxConnections { get; init; } = Defaults.Concurrency;
 
     /// <summary>
     /// StaticOffloadTimeout: the longest the endpoint may stay silent (nothing sent or received) before a request is
@@ -51,7 +51,7 @@ public sealed record S3Destination
     /// </summary>
     public TimeSpan Timeout { get; init; } = DefaultTimeout;
 
-    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(Defaults.TimeoutSeconds);
 
     /// <summary>"s3://bucket/prefix/": what the bucket's state object names as its site, without the endpoint.</summary>
     public string Location => $"s3://{Bucket}/{Prefix}";

@@ -1,0 +1,147 @@
+using StaticOffload.Diagnostics;
+using StaticOffload.Files;
+using StaticOffload.Keys;
+using StaticOffload.Rules;
+using StaticOffload.Storage.S3;
+using StaticOffload.Sync;
+
+namespace StaticOffload.Settings;
+
+/// <summary>
+/// Turns a user's <see cref="SyncSettings"/> into the <see cref="SyncRequest"/> the engine runs: parses numbers and
+/// switches (SO1015 for one that does not parse), normalizes the prefix (SO1003), merges the provider preset with
+/// what the user set explicitly, and fills in every default. What a request may not contain (a bad bucket name, a
+/// state key inside the site, duplicate keys) is the engine's <see cref="RequestValidator"/>'s to report, once.
+/// </summary>
+public static class SyncRequestBuilder
+{
+    /// <summary>GitHub Actions collects a job summary from the file this names; other CI systems do not set it.</summary>
+    public const string StepSummaryVariable = "GITHUB_STEP_SUMMARY";
+
+    /// <param name="environment">Reads an environment variable; the process's own when null.</param>
+    /// <returns>The request, or null with at least one error among the diagnostics.</returns>
+    public static (SyncRequest? Request, IReadOnlyList<Diagnostic> Diagnostics) Build(SyncSettings settings,
+        Func<string, string?>? environment = null)
+    {
+        var values = new SettingValues();
+        var prefix = ObjectKeys.NormalizePrefix(settings.Prefix, out var prefixProblem);
+        if (prefixProblem is not null)
+        {
+            values.Report(prefixProblem);
+        }
+
+        var maxDeletes = values.Int(settings.MaxDeletes, "StaticOffloadMaxDeletes", Defaults.MaxDeletes);
+        var concurrency = values.Int(settings.Concurrency, "StaticOffloadConcurrency", Defaults.Concurrency);
+        var timeout = values.Int(settings.Timeout, "StaticOffloadTimeout", Defaults.TimeoutSeconds);
+        if (timeout < 1)
+        {
+            values.Report(Diagnostic.Error(DiagnosticCodes.InvalidProperty,
+                $"StaticOffloadTimeout is '{settings.Timeout}'; it is the number of seconds the endpoint may stay silent, 1 or more (default {Defaults.TimeoutSeconds})."));
+        }
+
+        var deleteAfterDeploys = values.Int(settings.DeleteAfterDeploys, "StaticOffloadDeleteAfterDeploys", 0);
+        var deleteAfterHours = values.Int(settings.DeleteAfterHours, "StaticOffloadDeleteAfterHours", 0);
+        var invalidationMaxPaths = values.Int(settings.InvalidationMaxPaths, "StaticOffloadInvalidationMaxPaths", Defaults.InvalidationMaxPaths);
+        if (deleteAfterDeploys < 0 || deleteAfterHours < 0)
+        {
+            values.Report(Diagnostic.Error(DiagnosticCodes.InvalidProperty,
+                "StaticOffloadDeleteAfterDeploys and StaticOffloadDeleteAfterHours must be 0 or more."));
+        }
+
+        var serviceUrl = Text.NullIfBlank(settings.ServiceUrl);
+        var preset = Preset(settings.Provider, serviceUrl, values);
+        var forcePathStyle = BucketAddressing.UsePathStyle(
+            values.OptionalBool(settings.ForcePathStyle, "StaticOffloadForcePathStyle"), preset, serviceUrl);
+        var chunkedUploads = values.Bool(settings.ChunkedUploads, "StaticOffloadChunkedUploads", preset.ChunkedUploads);
+        var serverSideCopy = values.Bool(settings.ServerSideCopy, "StaticOffloadServerSideCopy", preset.ServerSideCopy);
+        if (values.HasErrors)
+        {
+            return (null, values.Diagnostics);
+        }
+
+        var request = new SyncRequest
+        {
+            Files = ToSyncFiles(settings),
+            Destination = new S3Destination
+            {
+                Bucket = Text.NullIfBlank(settings.Bucket) ?? "",
+                Prefix = prefix,
+                Region = Text.NullIfBlank(settings.Region),
+                Profile = Text.NullIfBlank(settings.Profile),
+                ServiceUrl = serviceUrl,
+                ForcePathStyle = forcePathStyle,
+                ChunkedUploads = chunkedUploads,
+                ServerSideCopy = serverSideCopy,
+                StateBucket = Text.NullIfBlank(settings.StateBucket),
+                SigningRegion = preset.SigningRegion,
+                SupportsAcl = preset.SupportsAcl,
+                SupportsRedirects = preset.SupportsRedirects,
+                MaxConnections = concurrency,
+                Timeout = TimeSpan.FromSeconds(timeout),
+            },
+            SnapshotPath = Path.GetFullPath(settings.SnapshotFile),
+            DeleteRemoved = settings.Delete,
+            MaxDeletes = maxDeletes,
+            DryRun = settings.DryRun,
+            Concurrency = concurrency,
+            DeleteAfterDeploys = deleteAfterDeploys,
+            DeleteAfterAge = TimeSpan.FromHours(deleteAfterHours),
+            AllowShrink = settings.AllowShrink,
+            RemoteState = settings.RemoteState,
+            StateKey = Text.NullIfBlank(settings.StateKey),
+            Verify = settings.Verify,
+            AllowRootDelete = settings.AllowRootDelete,
+            InvalidationMaxPaths = invalidationMaxPaths,
+            ReportPath = Text.NullIfBlank(settings.ReportFile) is { } report ? Path.GetFullPath(report) : null,
+            MarkdownSummaryPath = Text.NullIfBlank((environment ?? Environment.GetEnvironmentVariable)(StepSummaryVariable)),
+        };
+        return (request, values.Diagnostics);
+    }
+
+    /// <summary>The store's preset; the user's own ForcePathStyle, ChunkedUploads and ServerSideCopy win over it.</summary>
+    private static ProviderPreset Preset(string? provider, string? serviceUrl, SettingValues values)
+    {
+        try
+        {
+            return ProviderPreset.Resolve(provider, serviceUrl);
+        }
+        catch (SyncFailedException ex)
+        {
+            values.Report(ex.Diagnostic);
+            return ProviderPreset.Aws;
+        }
+    }
+
+    // Runs once per build over every file: compiled optimized at once, not first as tier-0 code (see Hot).
+    [System.Runtime.CompilerServices.MethodImpl(Hot.Loop)]
+    private static SyncFile[] ToSyncFiles(SyncSettings settings)
+    {
+        var files = new SyncFile[settings.Files.Count + settings.Redirects.Count];
+        var i = 0;
+        foreach (var file in settings.Files)
+        {
+            files[i++] = new SyncFile(
+                file.FullPath,
+                (Text.NullIfBlank(file.RelativePath) ?? file.FileName).Replace('\\', '/'),
+                new ObjectHeaders(
+                    Text.NullIfBlank(file.ContentType) ?? ContentTypeMap.Fallback,
+                    Text.NullIfBlank(file.CacheControl),
+                    Text.NullIfBlank(file.ContentEncoding),
+                    Text.NullIfBlank(file.StorageClass),
+                    Text.NullIfBlank(file.Acl)),
+                SettingValues.Flag(file.EntryFile) ?? false);
+        }
+
+        foreach (var redirect in settings.Redirects)
+        {
+            files[i++] = SyncFile.Redirect(
+                RelativePaths.File(redirect.Key),
+                Text.NullIfBlank(redirect.Location) ?? "",
+                new ObjectHeaders(
+                    Text.NullIfBlank(redirect.ContentType) ?? Defaults.RedirectContentType,
+                    Text.NullIfBlank(redirect.CacheControl) ?? Defaults.RedirectCacheControl));
+        }
+
+        return files;
+    }
+}
