@@ -90,7 +90,7 @@ public sealed class SyncEngine(IObjectStore store, ISyncLog log, TimeProvider? c
             if (checks.Any(d => d.Code == DiagnosticCodes.TooManyDeletes))
             {
                 // What would have been deleted is what the user needs to see to decide.
-                LogPlan(plan, dryRun: true);
+                LogPlan(plan);
             }
 
             return planned with { Elapsed = stopwatch.Elapsed };
@@ -98,7 +98,7 @@ public sealed class SyncEngine(IObjectStore store, ISyncLog log, TimeProvider? c
 
         if (request.DryRun)
         {
-            LogPlan(plan, dryRun: true);
+            LogPlan(plan);
             return planned with { Elapsed = stopwatch.Elapsed, DryRun = true };
         }
 
@@ -164,9 +164,10 @@ public sealed class SyncEngine(IObjectStore store, ISyncLog log, TimeProvider? c
     private static SyncResult Result(List<Diagnostic> diagnostics, Stopwatch stopwatch) =>
         new() { Plan = new SyncPlan([]), Diagnostics = diagnostics, Elapsed = stopwatch.Elapsed };
 
-    private void LogPlan(SyncPlan plan, bool dryRun)
+    /// <summary>Every action but the unchanged ones, as a dry run shows them: what would be sent, and why.</summary>
+    private void LogPlan(SyncPlan plan)
     {
-        log.Important($"StaticOffload: {(dryRun ? "dry run, nothing is changed. " : "")}Plan for {store.Destination}:");
+        log.Important($"StaticOffload: dry run, nothing is changed. Plan for {store.Destination}:");
         foreach (var action in plan.Actions.Where(a => a.Kind != SyncActionKind.Unchanged))
         {
             log.Important($"  {action.Phase,-15} {action}");
@@ -181,7 +182,7 @@ public sealed class SyncEngine(IObjectStore store, ISyncLog log, TimeProvider? c
             log.Report(diagnostic);
         }
 
-        log.Important(SyncSummary.Format(store.Destination, result));
+        log.Important(SyncSummary.Line(store.Destination, result));
         SyncReport.Write(request, store.Destination, result, log);
         return result;
     }

@@ -19,8 +19,11 @@ public static class LocalInventory
     public sealed record ScanResult(LocalFile[] Files, IReadOnlyList<int> Stale, IReadOnlyList<Diagnostic> Errors);
 
     /// <summary>Size and mtime of every file (no digest yet), in request order; redirects are empty objects.</summary>
-    // Runs once per build over every file: compiled optimized at once, not first as tier-0 code (see Hot).
-    [System.Runtime.CompilerServices.MethodImpl(Hot.Loop)]
+    // A task runs in a fresh MSBuild process, where the JIT would first compile this loop unoptimized (tier 0) and
+    // replace it only after thousands of iterations: for the few loops that run once over every file of a build
+    // (this one, FileSelector.Select, LinkGuard.Filter, SyncStamp.Compute,
+    // SyncRequestBuilder.ToSyncFiles), full optimization up front is cheaper.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static (LocalFile[] Files, IReadOnlyList<Diagnostic> Errors) Stat(IReadOnlyList<SyncFile> files, string prefix)
     {
         var results = new LocalFile[files.Count];

@@ -39,8 +39,8 @@ public sealed record SelectionResult(IReadOnlyList<SelectedFile> Files, int Excl
 /// </summary>
 public sealed class FileSelector(RuleMatcher rules, CompressedAssetMode compressedAssets)
 {
-    // Runs once per build over every file: compiled optimized at once, not first as tier-0 code (see Hot).
-    [System.Runtime.CompilerServices.MethodImpl(Hot.Loop)]
+    // Once over every file of a build: optimized up front (see LocalInventory.Stat).
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public SelectionResult Select(IEnumerable<PublishedFile> published, string? sourceFolder)
     {
         var folder = RelativePaths.Folder(sourceFolder);

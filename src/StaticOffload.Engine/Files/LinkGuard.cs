@@ -8,8 +8,8 @@ namespace StaticOffload.Files;
 /// </summary>
 public static class LinkGuard
 {
-    // Runs once per build over every file: compiled optimized at once, not first as tier-0 code (see Hot).
-    [System.Runtime.CompilerServices.MethodImpl(Hot.Loop)]
+    // Once over every file of a build: optimized up front (see LocalInventory.Stat).
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static (IReadOnlyList<SelectedFile> Kept, IReadOnlyList<Diagnostic> Warnings) Filter(
         IReadOnlyList<SelectedFile> files, string root)
     {

@@ -6,18 +6,18 @@ namespace StaticOffload;
 /// <summary>The one line a normal-verbosity build log shows for a sync.</summary>
 public static class SyncSummary
 {
-    public static string Format(string destination, SyncResult result)
+    public static string Line(string destination, SyncResult result)
     {
         if (result.DryRun)
         {
             var p = result.Plan;
-            return $"StaticOffload: {destination} — dry run: would upload {Count(p.Count(SyncActionKind.Upload))} ({StaticOffload.Format.Bytes(p.UploadBytes)}), update metadata of {Count(p.Count(SyncActionKind.UpdateMetadata))}, delete {Count(p.Count(SyncActionKind.Delete))}; {Count(p.Count(SyncActionKind.Unchanged))} unchanged";
+            return $"StaticOffload: {destination} — dry run: would upload {Count(p.Count(SyncActionKind.Upload))} ({Format.Bytes(p.UploadBytes)}), update metadata of {Count(p.Count(SyncActionKind.UpdateMetadata))}, delete {Count(p.Count(SyncActionKind.Delete))}; {Count(p.Count(SyncActionKind.Unchanged))} unchanged";
         }
 
         var unchanged = result.Plan.Count(SyncActionKind.Unchanged);
-        var line = $"StaticOffload: {destination} — {Count(result.CompletedCount(SyncActionKind.Upload))} uploaded ({StaticOffload.Format.Bytes(result.BytesUploaded)}), " +
+        var line = $"StaticOffload: {destination} — {Count(result.CompletedCount(SyncActionKind.Upload))} uploaded ({Format.Bytes(result.BytesUploaded)}), " +
                    $"{Count(result.CompletedCount(SyncActionKind.UpdateMetadata))} metadata updated, {Count(result.CompletedCount(SyncActionKind.Delete))} deleted, " +
-                   $"{Count(unchanged)} unchanged in {StaticOffload.Format.Seconds(result.Elapsed)}";
+                   $"{Count(unchanged)} unchanged in {Format.Seconds(result.Elapsed)}";
         if (!result.Succeeded)
         {
             var pending = result.Plan.Changes.Count() - result.Completed.Count;
@@ -27,5 +27,5 @@ public static class SyncSummary
         return line;
     }
 
-    private static string Count(int n) => StaticOffload.Format.Count(n);
+    private static string Count(int n) => Format.Count(n);
 }

@@ -112,8 +112,8 @@ public static class SyncRequestBuilder
         }
     }
 
-    // Runs once per build over every file: compiled optimized at once, not first as tier-0 code (see Hot).
-    [System.Runtime.CompilerServices.MethodImpl(Hot.Loop)]
+    // Once over every file of a build: optimized up front (see LocalInventory.Stat).
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static SyncFile[] ToSyncFiles(SyncSettings settings)
     {
         var files = new SyncFile[settings.Files.Count + settings.Redirects.Count];

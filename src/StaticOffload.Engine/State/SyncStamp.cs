@@ -27,8 +27,8 @@ public static class SyncStamp
 
     public static string PathFor(string snapshotPath) => snapshotPath + ".stamp";
 
-    // Runs once per build over every file: compiled optimized at once, not first as tier-0 code (see Hot).
-    [System.Runtime.CompilerServices.MethodImpl(Hot.Loop)]
+    // Once over every file of a build: optimized up front (see LocalInventory.Stat).
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static string Compute(SyncRequest request, string destination, IReadOnlyList<LocalFile> files)
     {
         var hash = new XxHash128();

@@ -54,7 +54,7 @@ public class SyncSummaryTests
 
         Assert.Equal(
             "StaticOffload: s3://my-site-assets/site/ — 2 uploaded (1.5 MB), 1 metadata updated, 1 deleted, 3 unchanged in 2.3 s",
-            SyncSummary.Format(Destination, result));
+            SyncSummary.Line(Destination, result));
     }
 
     [Fact]
@@ -64,7 +64,7 @@ public class SyncSummaryTests
 
         Assert.Equal(
             "StaticOffload: s3://my-site-assets/site/ — dry run: would upload 2 (1.5 MB), update metadata of 1, delete 1; 3 unchanged",
-            SyncSummary.Format(Destination, result));
+            SyncSummary.Line(Destination, result));
     }
 
     [Fact]
@@ -81,7 +81,7 @@ public class SyncSummaryTests
 
         Assert.Equal(
             "StaticOffload: s3://my-site-assets/site/ — 1 uploaded (1.0 MB), 0 metadata updated, 0 deleted, 3 unchanged in 13 s — FAILED, 3 changes not applied",
-            SyncSummary.Format(Destination, result));
+            SyncSummary.Line(Destination, result));
     }
 
     [Fact]
@@ -90,7 +90,7 @@ public class SyncSummaryTests
         var result = new SyncResult { Diagnostics = [Diagnostic.Warning(DiagnosticCodes.SnapshotUnreadable, "x")] };
 
         Assert.True(result.Succeeded);
-        Assert.DoesNotContain("FAILED", SyncSummary.Format(Destination, result));
+        Assert.DoesNotContain("FAILED", SyncSummary.Line(Destination, result));
     }
 
     [Fact]
@@ -98,7 +98,7 @@ public class SyncSummaryTests
     {
         Assert.Equal(
             "StaticOffload: s3://my-site-assets/site/ — 0 uploaded (0 B), 0 metadata updated, 0 deleted, 0 unchanged in 0.00 s",
-            SyncSummary.Format(Destination, new SyncResult()));
+            SyncSummary.Line(Destination, new SyncResult()));
     }
 
     [Fact]

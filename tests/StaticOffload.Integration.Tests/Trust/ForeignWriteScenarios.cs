@@ -161,9 +161,9 @@ public abstract class ForeignWriteScenarios(LocalS3Server server)
 
         var planned = Assert.Single(dryRun.Plan.Changes);
         Assert.Equal((SyncActionKind.Upload, SyncReason.HeadersChanged), (planned.Kind, planned.Reason));
-        Assert.Contains("would upload 1 (", SyncSummary.Format("d", dryRun));
-        Assert.Contains("update metadata of 0", SyncSummary.Format("d", dryRun));
-        var line = SyncSummary.Format("d", result);
+        Assert.Contains("would upload 1 (", SyncSummary.Line("d", dryRun));
+        Assert.Contains("update metadata of 0", SyncSummary.Line("d", dryRun));
+        var line = SyncSummary.Line("d", result);
         Assert.Contains("1 uploaded (20 B), 0 metadata updated", line);
         await AssertOursIsLiveAsync(harness, "public, max-age=300");
     }
