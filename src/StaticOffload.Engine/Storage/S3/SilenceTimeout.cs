@@ -199,33 +199,20 @@ internal sealed class SilenceTimeoutHandler(HttpMessageHandler inner, EndpointSi
     /// Passes reads and writes through, re-arming the attempt's timer after each. A read the SDK does synchronously (its
     /// XML parser) takes no token, so the timer closes the stream instead, which ends a pending read.
     /// </summary>
-    private sealed class ProgressStream : Stream
+    private sealed class ProgressStream(Stream inner, Attempt attempt, bool ownsAttempt) : Stream
     {
-        private readonly Stream _inner;
-        private readonly Attempt _attempt;
-        private readonly bool _ownsAttempt;
-        private readonly CancellationTokenRegistration _closeOnExpiry;
+        private readonly CancellationTokenRegistration _closeOnExpiry =
+            ownsAttempt ? attempt.Token.Register(static s => ((Stream)s!).Dispose(), inner) : default;
 
-        public ProgressStream(Stream inner, Attempt attempt, bool ownsAttempt)
-        {
-            _inner = inner;
-            _attempt = attempt;
-            _ownsAttempt = ownsAttempt;
-            if (ownsAttempt)
-            {
-                _closeOnExpiry = attempt.Token.Register(static s => ((Stream)s!).Dispose(), inner);
-            }
-        }
+        public override bool CanRead => inner.CanRead;
 
-        public override bool CanRead => _inner.CanRead;
+        public override bool CanSeek => inner.CanSeek;
 
-        public override bool CanSeek => _inner.CanSeek;
+        public override bool CanWrite => inner.CanWrite;
 
-        public override bool CanWrite => _inner.CanWrite;
+        public override long Length => inner.Length;
 
-        public override long Length => _inner.Length;
-
-        public override long Position { get => _inner.Position; set => _inner.Position = value; }
+        public override long Position { get => inner.Position; set => inner.Position = value; }
 
         public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
@@ -233,11 +220,11 @@ internal sealed class SilenceTimeoutHandler(HttpMessageHandler inner, EndpointSi
         {
             try
             {
-                return Moved(_inner.Read(buffer));
+                return Moved(inner.Read(buffer));
             }
-            catch (Exception ex) when (_attempt.Expired)
+            catch (Exception ex) when (attempt.Expired)
             {
-                throw _attempt.Failure(ex);
+                throw attempt.Failure(ex);
             }
         }
 
@@ -246,14 +233,14 @@ internal sealed class SilenceTimeoutHandler(HttpMessageHandler inner, EndpointSi
 
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
-            using var stop = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _attempt.Token) : null;
+            using var stop = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, attempt.Token) : null;
             try
             {
-                return Moved(await _inner.ReadAsync(buffer, stop?.Token ?? _attempt.Token).ConfigureAwait(false));
+                return Moved(await inner.ReadAsync(buffer, stop?.Token ?? attempt.Token).ConfigureAwait(false));
             }
-            catch (Exception ex) when (_attempt.Expired)
+            catch (Exception ex) when (attempt.Expired)
             {
-                throw _attempt.Failure(ex);
+                throw attempt.Failure(ex);
             }
         }
 
@@ -261,8 +248,8 @@ internal sealed class SilenceTimeoutHandler(HttpMessageHandler inner, EndpointSi
 
         public override void Write(ReadOnlySpan<byte> buffer)
         {
-            _inner.Write(buffer);
-            _attempt.Progress();
+            inner.Write(buffer);
+            attempt.Progress();
         }
 
         public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -270,25 +257,25 @@ internal sealed class SilenceTimeoutHandler(HttpMessageHandler inner, EndpointSi
 
         public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
         {
-            await _inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
-            _attempt.Progress();
+            await inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+            attempt.Progress();
         }
 
-        public override void Flush() => _inner.Flush();
+        public override void Flush() => inner.Flush();
 
-        public override Task FlushAsync(CancellationToken cancellationToken) => _inner.FlushAsync(cancellationToken);
+        public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
 
-        public override long Seek(long offset, SeekOrigin origin) => _inner.Seek(offset, origin);
+        public override long Seek(long offset, SeekOrigin origin) => inner.Seek(offset, origin);
 
-        public override void SetLength(long value) => _inner.SetLength(value);
+        public override void SetLength(long value) => inner.SetLength(value);
 
         protected override void Dispose(bool disposing)
         {
-            if (disposing && _ownsAttempt)
+            if (disposing && ownsAttempt)
             {
                 _closeOnExpiry.Dispose();
-                _attempt.Dispose();
-                _inner.Dispose();
+                attempt.Dispose();
+                inner.Dispose();
             }
 
             base.Dispose(disposing);
@@ -298,12 +285,12 @@ internal sealed class SilenceTimeoutHandler(HttpMessageHandler inner, EndpointSi
         {
             if (read > 0)
             {
-                _attempt.Progress();
+                attempt.Progress();
             }
-            else if (_ownsAttempt)
+            else if (ownsAttempt)
             {
                 // The whole body is in: nothing left to time.
-                _attempt.Dispose();
+                attempt.Dispose();
             }
 
             return read;
