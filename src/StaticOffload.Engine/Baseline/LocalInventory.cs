@@ -49,7 +49,7 @@ public static class LocalInventory
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                errors.Add(FileProblems.Unreadable(file.FullPath, ex));
+                errors.Add(Messages.FileUnreadable(file.FullPath, ex));
             }
         }
 
@@ -94,7 +94,7 @@ public static class LocalInventory
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                errors.Add(FileProblems.Unreadable(file.FullPath, ex));
+                errors.Add(Messages.FileUnreadable(file.FullPath, ex));
             }
         }
 
@@ -145,7 +145,7 @@ public static class LocalInventory
                 {
                     lock (errors)
                     {
-                        errors.Add(FileProblems.Unreadable(file.FullPath, ex));
+                        errors.Add(Messages.FileUnreadable(file.FullPath, ex));
                     }
                 }
             }).ConfigureAwait(false);

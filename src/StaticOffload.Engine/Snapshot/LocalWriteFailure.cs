@@ -35,11 +35,11 @@ public static class LocalWriteFailure
     /// why, <paramref name="consequence"/> (may be empty), and the fix.
     /// </summary>
     public static Diagnostic Error(string what, string path, Exception ex, string consequence = "") =>
-        Diagnostic.Error(DiagnosticCodes.LocalWriteFailed, Describe(what, path, ex, consequence), path);
+        Messages.LocalWriteFailed(path, Describe(what, path, ex, consequence));
 
-    /// <summary>The same explanation as <see cref="Error"/>, as a warning with another code.</summary>
-    public static Diagnostic Warning(string code, string what, string path, Exception ex, string consequence = "") =>
-        Diagnostic.Warning(code, Describe(what, path, ex, consequence), path);
+    /// <summary>The same explanation as <see cref="Error"/>, as the SO2009 warning of a checkpoint that was not saved.</summary>
+    public static Diagnostic CheckpointWarning(string what, string path, Exception ex, string consequence = "") =>
+        Messages.CheckpointNotSaved(path, Describe(what, path, ex, consequence));
 
     private static string Describe(string what, string path, Exception ex, string consequence)
     {
