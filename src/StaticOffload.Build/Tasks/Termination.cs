@@ -64,9 +64,7 @@ internal sealed class Termination : IDisposable
 
         if (Interlocked.Exchange(ref _reported, 1) == 0)
         {
-            var d = Messages.SyncCancelled(_destination);
-            Console.Error.WriteLine($"error {d.Code}: {d.Message}");
-            Console.Error.Flush();
+            Console.Error.LogDiagnostic(Messages.SyncCancelled(_destination));
             Environment.ExitCode = SigTermExitCode;
         }
     }

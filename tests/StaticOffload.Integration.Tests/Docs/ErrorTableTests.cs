@@ -137,6 +137,18 @@ public sealed partial class ErrorTableTests
         Assert.Empty(outside);
     }
 
+    [Fact]
+    public void Tasks_log_a_diagnostic_only_through_the_one_logging_extension()
+    {
+        var tasks = Path.Combine("src", "StaticOffload.Build");
+        var outside = Sources(includeCatalogue: false)
+            .Where(s => s.Path.StartsWith(tasks, StringComparison.Ordinal) && Path.GetFileName(s.Path) != "TaskItems.cs"
+                        && DirectLogging().IsMatch(s.Text))
+            .Select(s => s.Path);
+
+        Assert.Empty(outside);
+    }
+
     [GeneratedRegex(@"^\| `(?<code>SO[0-9]{4})`(?<warning> \(warning\))? \| (?<meaning>.+) \|$")]
     private static partial Regex TableRowPattern();
 
@@ -145,4 +157,7 @@ public sealed partial class ErrorTableTests
 
     [GeneratedRegex(@"\bDiagnostic\.(Error|Warning)\(|\bnew Diagnostic\(|\bnew\(DiagnosticSeverity\.")]
     private static partial Regex DiagnosticMade();
+
+    [GeneratedRegex(@"\.Log(Error|Warning)\(|Console\.Error\.Write")]
+    private static partial Regex DirectLogging();
 }
