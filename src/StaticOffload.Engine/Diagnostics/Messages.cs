@@ -1,4 +1,5 @@
 using StaticOffload.Files;
+using StaticOffload.Snapshot;
 
 namespace StaticOffload.Diagnostics;
 
@@ -272,8 +273,30 @@ public static class Messages
     [Summary("The snapshot or its lock could not be written: read-only folder, access denied, or full disk (the message names the path and the fix). For the lock: at once, before any request. For the snapshot saved at the end: the old snapshot is removed (it no longer describes the bucket) and the next run reconciles from the bucket.")]
     public const string LocalWriteFailedCode = "SO1030";
 
-    /// <param name="explanation">What could not be written, why, what follows and the fix (LocalWriteFailure tells the causes apart).</param>
-    public static Diagnostic LocalWriteFailed(string path, string explanation) => Diagnostic.Error(LocalWriteFailedCode, explanation, path);
+    /// <param name="what">What could not be written ("The sync snapshot").</param>
+    /// <param name="cause">Told apart by LocalWriteFailure from the OS error code.</param>
+    /// <param name="consequence">What that means for this sync; may be empty.</param>
+    public static Diagnostic LocalWriteFailed(string what, string path, LocalWriteCause cause, Exception ex, string consequence) =>
+        Diagnostic.Error(LocalWriteFailedCode, LocalWriteExplanation(what, path, cause, ex, consequence), path);
+
+    private static string LocalWriteExplanation(string what, string path, LocalWriteCause cause, Exception ex, string consequence)
+    {
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path));
+        var (reason, fix) = cause switch
+        {
+            LocalWriteCause.ReadOnly => ("the file system is read-only",
+                $"Make '{folder}' writable (by default it is the project's obj/ folder), or point StaticOffloadSnapshotFile at a writable place."),
+            LocalWriteCause.AccessDenied => ("access is denied",
+                $"Make '{folder}' writable for the user running the build (by default it is the project's obj/ folder), or point StaticOffloadSnapshotFile at a writable place."),
+            LocalWriteCause.Full => ("the disk is full",
+                $"Free space on the disk that holds '{folder}', or point StaticOffloadSnapshotFile at another disk."),
+            LocalWriteCause.Quota => ("the disk quota is exceeded",
+                $"Free space within the quota on the disk that holds '{folder}', or point StaticOffloadSnapshotFile at another disk."),
+            _ => (ex.Message.TrimEnd('.'),
+                $"Check that '{folder}' exists as a folder and is writable, or point StaticOffloadSnapshotFile at a writable place."),
+        };
+        return string.Join(' ', new[] { $"{what} '{path}' could not be written: {reason}.", consequence, fix }.Where(s => s.Length > 0));
+    }
 
     [Summary("`StaticOffloadServiceUrl` contains credentials (`user:password@`): refused before any request, shown as `http://***@host/`. Give them through the AWS credential chain (`AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`, or a profile via `StaticOffloadProfile`).")]
     public const string ServiceUrlHasCredentialsCode = "SO1031";
@@ -364,8 +387,9 @@ public static class Messages
     [Summary("A progress checkpoint of the snapshot could not be saved (reported once); the sync goes on and the final save decides.")]
     public const string CheckpointNotSavedCode = "SO2009";
 
-    /// <param name="explanation">What could not be written, why, what follows and the fix (LocalWriteFailure tells the causes apart).</param>
-    public static Diagnostic CheckpointNotSaved(string path, string explanation) => Diagnostic.Warning(CheckpointNotSavedCode, explanation, path);
+    /// <summary>The explanation of <see cref="LocalWriteFailed"/>, as a warning: the sync goes on.</summary>
+    public static Diagnostic CheckpointNotSaved(string what, string path, LocalWriteCause cause, Exception ex, string consequence) =>
+        Diagnostic.Warning(CheckpointNotSavedCode, LocalWriteExplanation(what, path, cause, ex, consequence), path);
 
     [Summary("An object was not the one recorded (changed in the bucket behind the sync's back): uploaded instead of copied.")]
     public const string ObjectChangedInBucketCode = "SO2010";
