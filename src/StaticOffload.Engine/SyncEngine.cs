@@ -87,7 +87,7 @@ public sealed class SyncEngine(IObjectStore store, ISyncLog log, TimeProvider? c
         diagnostics.AddRange(checks);
         if (checks.Any(d => d.Severity == DiagnosticSeverity.Error))
         {
-            if (checks.Any(d => d.Code == DiagnosticCodes.TooManyDeletes))
+            if (checks.Any(d => d.Code == Messages.TooManyDeletesCode))
             {
                 // What would have been deleted is what the user needs to see to decide.
                 LogPlan(plan);

@@ -141,7 +141,7 @@ public sealed class SyncStaticOffloadFiles : Microsoft.Build.Utilities.Task, ICa
         catch (OperationCanceledException)
         {
             log.DrainTo(Log);
-            Log.LogDiagnostic(Termination.Cancelled(request.Destination.Describe()));
+            Log.LogDiagnostic(Messages.SyncCancelled(request.Destination.Describe()));
             return false;
         }
 

@@ -46,7 +46,10 @@ internal static class MsBuildEscaping
     }
 }
 
-/// <summary>The one way an engine diagnostic reaches the build log: as an error or warning with its code and file.</summary>
+/// <summary>
+/// The one way a diagnostic reaches the user: to the build log as an error or warning with its code and file, or, when
+/// MSBuild's loggers can no longer print (the process is exiting), as the same line on a console stream.
+/// </summary>
 internal static class DiagnosticLogging
 {
     public static void LogDiagnostic(this TaskLoggingHelper log, Diagnostic d)
@@ -59,5 +62,11 @@ internal static class DiagnosticLogging
         {
             log.LogWarning(null, d.Code, null, d.File, 0, 0, 0, 0, d.Message);
         }
+    }
+
+    public static void LogDiagnostic(this TextWriter console, Diagnostic d)
+    {
+        console.WriteLine(d.ToString());
+        console.Flush();
     }
 }

@@ -8,7 +8,7 @@ namespace StaticOffload.Build.Tasks;
 /// cancelled, docker stop, kill) through here. Since .NET 10 the runtime has no SIGTERM handler of its own; the dotnet
 /// CLI's answers it with Environment.Exit(0) — the build ends at once with exit code 0, uploads cut mid-way, the
 /// snapshot not saved. So both the signal and the process exit it triggers cancel the sync, wait (briefly) for it to
-/// record what completed, and make the exit a failure with <see cref="DiagnosticCodes.SyncCancelled"/>.
+/// record what completed, and make the exit a failure with <see cref="Messages.SyncCancelledCode"/>.
 /// </summary>
 internal sealed class Termination : IDisposable
 {
@@ -43,9 +43,6 @@ internal sealed class Termination : IDisposable
         AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
     }
 
-    public static Diagnostic Cancelled(string destination) => Diagnostic.Error(DiagnosticCodes.SyncCancelled,
-        $"The sync to {destination} was cancelled (Ctrl+C or SIGTERM) before it finished. What completed is recorded in the snapshot and nothing else is; publish again to finish the sync.");
-
     public void Dispose()
     {
         AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;
@@ -67,9 +64,7 @@ internal sealed class Termination : IDisposable
 
         if (Interlocked.Exchange(ref _reported, 1) == 0)
         {
-            var d = Cancelled(_destination);
-            Console.Error.WriteLine($"error {d.Code}: {d.Message}");
-            Console.Error.Flush();
+            Console.Error.LogDiagnostic(Messages.SyncCancelled(_destination));
             Environment.ExitCode = SigTermExitCode;
         }
     }

@@ -68,9 +68,7 @@ public sealed class BaselineGuard(string prefix)
         }
 
         var shown = string.Join(", ", _refused.Take(KeysShown).Select(r => $"'{ObjectKeys.Printable(r.Key)}' ({Why(r.Key)}; from {r.Value})"));
-        var more = _refused.Count > KeysShown ? $" and {_refused.Count - KeysShown} more" : "";
-        return Diagnostic.Warning(DiagnosticCodes.UnmanageableKey,
-            $"{_refused.Count} key(s) are not ones this sync can handle safely, and are left alone (never compared, overwritten or deleted): {shown}{more}. Remove such objects by hand if they should not be there.");
+        return Messages.UnmanageableKeys(_refused.Count, shown, _refused.Count - KeysShown);
     }
 
     private string Why(string key) =>

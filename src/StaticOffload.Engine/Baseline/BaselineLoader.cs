@@ -193,8 +193,7 @@ public sealed class BaselineLoader(IObjectStore store, ISyncLog log)
 
         if (state is null)
         {
-            diagnostics.Add(Diagnostic.Warning(DiagnosticCodes.RemoteStateIgnored,
-                $"The sync state object '{ObjectKeys.Printable(key)}' is not used: {problem}. The sync reconciles from the bucket listing instead (a HEAD per object whose content matches) and writes a new state at the end. If another tool or person wrote that object, keep it away from this key."));
+            diagnostics.Add(Messages.RemoteStateIgnored(ObjectKeys.Printable(key), problem));
             return (null, null, null);
         }
 

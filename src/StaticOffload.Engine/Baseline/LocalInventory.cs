@@ -52,7 +52,7 @@ public static class LocalInventory
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                errors.Add(FileProblems.Unreadable(file.FullPath, ex));
+                errors.Add(Messages.FileUnreadable(file.FullPath, ex));
             }
         }
 
@@ -97,7 +97,7 @@ public static class LocalInventory
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                errors.Add(FileProblems.Unreadable(file.FullPath, ex));
+                errors.Add(Messages.FileUnreadable(file.FullPath, ex));
             }
         }
 
@@ -148,7 +148,7 @@ public static class LocalInventory
                 {
                     lock (errors)
                     {
-                        errors.Add(FileProblems.Unreadable(file.FullPath, ex));
+                        errors.Add(Messages.FileUnreadable(file.FullPath, ex));
                     }
                 }
             }).ConfigureAwait(false);

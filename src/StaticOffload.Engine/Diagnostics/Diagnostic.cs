@@ -19,6 +19,13 @@ public sealed record Diagnostic(DiagnosticSeverity Severity, string Code, string
     public override string ToString() => $"{Severity.ToString().ToLowerInvariant()} {Code}: {Message}";
 }
 
+/// <summary>A code's one-line meaning, as README's error table shows it (Markdown).</summary>
+[AttributeUsage(AttributeTargets.Field)]
+public sealed class SummaryAttribute(string text) : Attribute
+{
+    public string Text { get; } = text;
+}
+
 /// <summary>Thrown where the engine must stop; carries the diagnostic the user sees.</summary>
 public sealed class SyncFailedException(Diagnostic diagnostic, Exception? inner = null)
     : Exception(diagnostic.Message, inner)

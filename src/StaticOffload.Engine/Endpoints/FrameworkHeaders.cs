@@ -24,9 +24,7 @@ public static class FrameworkHeaders
         }
         catch (Exception ex) when (ex is FormatException or IOException)
         {
-            diagnostics.Add(Diagnostic.Warning(DiagnosticCodes.EndpointsManifestUnreadable,
-                $"The static web assets endpoints manifest could not be read ({ex.Message}); headers come from the rules alone. Set StaticOffloadEndpointHeaders=false to silence this.",
-                manifestPath));
+            diagnostics.Add(Messages.EndpointsManifestUnreadable(manifestPath, ex));
             return null;
         }
 

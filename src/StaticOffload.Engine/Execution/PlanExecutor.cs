@@ -175,8 +175,7 @@ public sealed class PlanExecutor(IObjectStore store, int concurrency, ISyncLog l
         var etag = returned is null ? null : S3ETag.Normalize(returned);
         if (etag is null || (etag != action.IfETag && etag != file.Digest.Md5))
         {
-            _warnings.Enqueue(Diagnostic.Warning(DiagnosticCodes.ObjectChangedInBucket,
-                $"'{ObjectKeys.Printable(action.Key)}' in {store.Destination} is not the object this sync recorded (ETag \"{action.IfETag}\", {(etag is null ? "the store refused the conditional copy" : $"the copy returned \"{etag}\"")}): something else wrote it. Its headers are not copied onto content nobody published; the file is uploaded instead.",
+            _warnings.Enqueue(Messages.ObjectChangedInBucket(ObjectKeys.Printable(action.Key), store.Destination, action.IfETag, etag,
                 file.FullPath.Length > 0 ? file.FullPath : null));
             return false;
         }
@@ -256,7 +255,7 @@ public sealed class PlanExecutor(IObjectStore store, int concurrency, ISyncLog l
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new SyncFailedException(FileProblems.Unreadable(file.FullPath, ex, beforeAnyChange: false), ex);
+            throw new SyncFailedException(Messages.FileUnreadable(file.FullPath, ex, beforeAnyChange: false), ex);
         }
     }
 
@@ -270,8 +269,7 @@ public sealed class PlanExecutor(IObjectStore store, int concurrency, ISyncLog l
             {
                 if (failed.TryGetValue(action.Key, out var failure))
                 {
-                    _errors.Enqueue(Diagnostic.Error(DiagnosticCodes.RequestFailed,
-                        $"S3 refused to delete '{action.Key}' in {store.Destination}: {failure.Code}: {failure.Message}. It stays in the snapshot and is retried by the next sync."));
+                    _errors.Enqueue(Messages.DeleteRefused(action.Key, store.Destination, failure.Code, failure.Message));
                     continue;
                 }
 
@@ -294,7 +292,7 @@ public sealed class PlanExecutor(IObjectStore store, int concurrency, ISyncLog l
         var info = new FileInfo(file.FullPath);
         if (!info.Exists || info.Length != file.Size || info.LastWriteTimeUtc.Ticks != file.LastWriteTicks)
         {
-            throw FileProblems.ChangedDuringUpload(file.FullPath);
+            throw new SyncFailedException(Messages.FileChangedDuringUpload(file.FullPath));
         }
     }
 

@@ -36,7 +36,7 @@ public sealed class FileBody : IDisposable
             var ticks = File.GetLastWriteTimeUtc(handle).Ticks;
             if (length > maxLength)
             {
-                throw FileProblems.ChangedDuringUpload(path);
+                throw new SyncFailedException(Messages.FileChangedDuringUpload(path));
             }
 
             buffer = ArrayPool<byte>.Shared.Rent((int)Math.Max(1, length));
@@ -50,7 +50,7 @@ public sealed class FileBody : IDisposable
             // A writer that truncated, extended or rewrote the file meanwhile shows in its length or mtime.
             if (read != length || RandomAccess.GetLength(handle) != length || File.GetLastWriteTimeUtc(handle).Ticks != ticks)
             {
-                throw FileProblems.ChangedDuringUpload(path);
+                throw new SyncFailedException(Messages.FileChangedDuringUpload(path));
             }
 
             var body = new FileBody(buffer, read, ticks);
@@ -60,7 +60,7 @@ public sealed class FileBody : IDisposable
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             // Readable when the inventory opened it: something else changed it since.
-            throw new SyncFailedException(FileProblems.Unreadable(path, ex, beforeAnyChange: false), ex);
+            throw new SyncFailedException(Messages.FileUnreadable(path, ex, beforeAnyChange: false), ex);
         }
         finally
         {

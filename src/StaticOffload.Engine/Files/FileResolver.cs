@@ -44,8 +44,7 @@ public static class FileResolver
             }
             catch (FormatException ex)
             {
-                values.Report(Diagnostic.Error(DiagnosticCodes.InvalidRule,
-                    $"StaticOffloadRule '{setting.Name}' has an invalid Pattern: {ex.Message}"));
+                values.Report(Messages.RuleWithInvalidPattern(setting.Name, ex.Message));
                 continue;
             }
 
@@ -96,8 +95,7 @@ public static class FileResolver
             return mode;
         }
 
-        values.Report(Diagnostic.Error(DiagnosticCodes.InvalidProperty,
-            $"StaticOffloadCompressedAssets is '{value}'; use {Defaults.CompressedAssets} (default) or {CompressedAssetMode.Upload}."));
+        values.Report(Messages.UnknownCompressedAssetMode(value));
         return Defaults.CompressedAssets;
     }
 

@@ -26,8 +26,7 @@ public static class LinkGuard
             }
             else
             {
-                warnings.Add(Diagnostic.Warning(DiagnosticCodes.LinkOutsideSource,
-                    $"'{file.RelativePath}' is a symbolic link {problem}; it is not synced.", file.FullPath));
+                warnings.Add(Messages.LinkOutsideSource(file.RelativePath, problem, file.FullPath));
             }
         }
 

@@ -30,30 +30,26 @@ public static partial class ObjectKeys
 
         if (value.Contains('\\'))
         {
-            problem = Diagnostic.Error(DiagnosticCodes.InvalidPrefix,
-                $"StaticOffloadPrefix '{value}' contains a backslash. S3 keys use forward slashes: write it as '{value.Replace('\\', '/')}'.");
+            problem = Messages.PrefixWithBackslash(value);
             return "";
         }
 
         if (value.StartsWith('/'))
         {
-            problem = Diagnostic.Error(DiagnosticCodes.InvalidPrefix,
-                $"StaticOffloadPrefix '{value}' starts with '/'. S3 would create a folder with an empty name; write it as '{value.TrimStart('/')}'.");
+            problem = Messages.PrefixWithLeadingSlash(value);
             return "";
         }
 
         var segments = value.TrimEnd('/').Split('/');
         if (segments.Any(s => s is "" or "." or ".."))
         {
-            problem = Diagnostic.Error(DiagnosticCodes.InvalidPrefix,
-                $"StaticOffloadPrefix '{value}' has an empty, '.' or '..' segment. S3 does not resolve them, so the objects would land under a literal '..' folder; write the plain path, e.g. 'site/v1'.");
+            problem = Messages.PrefixWithDotSegment(value);
             return "";
         }
 
         if (!value.All(c => !char.IsControl(c)))
         {
-            problem = Diagnostic.Error(DiagnosticCodes.InvalidPrefix,
-                $"StaticOffloadPrefix contains a control character. Remove it.");
+            problem = Messages.PrefixWithControlCharacter();
             return "";
         }
 
@@ -65,8 +61,7 @@ public static partial class ObjectKeys
     {
         if (string.IsNullOrWhiteSpace(bucket))
         {
-            return Diagnostic.Error(DiagnosticCodes.MissingBucket,
-                "StaticOffloadBucket is not set. Set it to the bucket's name, e.g. <StaticOffloadBucket>my-site-assets</StaticOffloadBucket>, or set StaticOffloadEnabled=false to skip the sync.");
+            return Messages.MissingBucket();
         }
 
         if (bucket.Length is < 3 or > 63 || !BucketName().IsMatch(bucket) || bucket.Contains("..")
@@ -74,8 +69,7 @@ public static partial class ObjectKeys
             || bucket.StartsWith("sthree-", StringComparison.Ordinal) || bucket.EndsWith("-s3alias", StringComparison.Ordinal)
             || bucket.EndsWith("--ol-s3", StringComparison.Ordinal))
         {
-            return Diagnostic.Error(DiagnosticCodes.InvalidBucketName,
-                $"StaticOffloadBucket '{bucket}' is not a valid S3 bucket name. Use 3-63 lower-case letters, digits, '.' and '-', starting and ending with a letter or digit (no 's3://' and no path: put folders in StaticOffloadPrefix).");
+            return Messages.InvalidBucketName(bucket);
         }
 
         return null;

@@ -32,24 +32,19 @@ public static class HeaderValidation
     {
         if (storageClass is { Length: > 0 } sc && !StorageClasses.Contains(sc))
         {
-            yield return Diagnostic.Error(DiagnosticCodes.UnknownStorageClass,
-                $"{subject} has StorageClass '{sc}', which S3 does not know. Use one of: {string.Join(", ", StorageClasses)}.", file);
+            yield return Messages.UnknownStorageClass(subject, sc, StorageClasses, file);
         }
 
         if (acl is { Length: > 0 } a && !CannedAcls.Contains(a))
         {
-            yield return Diagnostic.Error(DiagnosticCodes.UnknownAcl,
-                $"{subject} has Acl '{a}', which is not an S3 canned ACL. Use one of: {string.Join(", ", CannedAcls)}, or leave it empty for the bucket's default (private).",
-                file);
+            yield return Messages.UnknownAcl(subject, a, CannedAcls, file);
         }
 
         foreach (var (name, value) in new[] { ("CacheControl", cacheControl), ("ContentType", contentType), ("ContentEncoding", contentEncoding) })
         {
             if (value is not null && !IsSafeHeaderValue(value))
             {
-                yield return Diagnostic.Error(DiagnosticCodes.InvalidHeaderValue,
-                    $"{subject} has a {name} with a control or non-ASCII character. HTTP headers allow visible ASCII only; remove line breaks and tabs from the metadata value.",
-                    file);
+                yield return Messages.InvalidHeaderValue(subject, name, file);
             }
         }
     }

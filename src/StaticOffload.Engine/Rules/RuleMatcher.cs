@@ -87,8 +87,7 @@ public sealed class RuleMatcher(
     {
         if (rule.Patterns.Count == 0)
         {
-            yield return Diagnostic.Error(DiagnosticCodes.InvalidRule,
-                $"StaticOffloadRule '{rule.Name}' has no Pattern. Set Pattern to one or more globs relative to the synced folder, e.g. Pattern=\"**/*.css;**/*.js\".");
+            yield return Messages.RuleWithoutPattern(rule.Name);
         }
 
         foreach (var problem in HeaderValidation.Check($"StaticOffloadRule '{rule.Name}'", rule.StorageClass, rule.Acl,

@@ -31,8 +31,7 @@ public static class SafetyChecks
     /// </summary>
     public static Diagnostic? Shrink(string destination, int localFiles, int previousLive, bool deleteRemoved, bool allowShrink) =>
         deleteRemoved && !allowShrink && previousLive >= ShrinkCheckMinimumFiles && localFiles * 2 < previousLive
-            ? Diagnostic.Error(DiagnosticCodes.OutputShrank,
-                $"The publish output has {localFiles} files to sync, under half of the {previousLive} in {destination} after the last deploy. Nothing was changed. If that is intended, set StaticOffloadAllowShrink=true for this run; otherwise check StaticOffloadSourceFolder and the publish.")
+            ? Messages.OutputShrank(localFiles, previousLive, destination)
             : null;
 
     /// <summary>
@@ -44,8 +43,7 @@ public static class SafetyChecks
         var deletes = plan.Count(SyncActionKind.Delete);
         if (run.LocalFiles == 0 && deletes > 0)
         {
-            return [Diagnostic.Error(DiagnosticCodes.SourceFolderMissing,
-                $"There is no file to sync (is StaticOffloadSourceFolder right, and did publish run?), and the sync would delete all {deletes} objects of {run.Destination}. Nothing was changed.")];
+            return [Messages.SourceFolderMissing(deletes, run.Destination)];
         }
 
         var unknownAtRoot = run.Prefix.Length == 0
@@ -53,20 +51,17 @@ public static class SafetyChecks
             : 0;
         if (unknownAtRoot > 0 && !run.AllowRootDelete)
         {
-            return [Diagnostic.Error(DiagnosticCodes.RootDeleteNotAllowed,
-                $"StaticOffloadPrefix is empty and the sync would delete {unknownAtRoot} objects at the root of the bucket that it has never uploaded. Nothing was changed. Sync into a prefix, set StaticOffloadDelete=false, or confirm with StaticOffloadAllowRootDelete=true that the whole bucket is this site's.")];
+            return [Messages.RootDeleteNotAllowed(unknownAtRoot)];
         }
 
         if (deletes > run.MaxDeletes)
         {
-            return [Diagnostic.Error(DiagnosticCodes.TooManyDeletes,
-                $"The sync would delete {deletes} objects from {run.Destination}, more than StaticOffloadMaxDeletes ({run.MaxDeletes}). Nothing was changed. If the publish output really shrank, raise StaticOffloadMaxDeletes for this run (-p:StaticOffloadMaxDeletes={deletes}); if the wrong folder is synced, fix StaticOffloadSourceFolder.")];
+            return [Messages.TooManyDeletes(deletes, run.Destination, run.MaxDeletes)];
         }
 
         if (run.LocalFiles == 0 && plan.Actions.Count == 0)
         {
-            return [Diagnostic.Warning(DiagnosticCodes.NothingToSync,
-                $"There is no file to sync, and {run.Destination} holds nothing of this site either. Check StaticOffloadSourceFolder (the folder of the publish output that is synced) and that publish ran.")];
+            return [Messages.NothingToSync(run.Destination)];
         }
 
         return [];

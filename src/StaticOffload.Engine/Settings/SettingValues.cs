@@ -28,7 +28,7 @@ internal sealed class SettingValues
             return parsed;
         }
 
-        Report(Diagnostic.Error(DiagnosticCodes.InvalidProperty, $"{property} is '{value}'; it must be a whole number."));
+        Report(Messages.NotAWholeNumber(property, value));
         return fallback;
     }
 
@@ -47,7 +47,7 @@ internal sealed class SettingValues
             return parsed;
         }
 
-        Report(Diagnostic.Error(DiagnosticCodes.InvalidProperty, $"{property} is '{value}'; use true or false."));
+        Report(Messages.NotTrueOrFalse(property, value));
         return null;
     }
 

@@ -35,8 +35,7 @@ public static class SyncRequestBuilder
         var timeout = values.Int(settings.Timeout, "StaticOffloadTimeout", Defaults.TimeoutSeconds);
         if (timeout < 1)
         {
-            values.Report(Diagnostic.Error(DiagnosticCodes.InvalidProperty,
-                $"StaticOffloadTimeout is '{settings.Timeout}'; it is the number of seconds the endpoint may stay silent, 1 or more (default {Defaults.TimeoutSeconds})."));
+            values.Report(Messages.TimeoutTooShort(settings.Timeout));
         }
 
         var deleteAfterDeploys = values.Int(settings.DeleteAfterDeploys, "StaticOffloadDeleteAfterDeploys", 0);
@@ -44,8 +43,7 @@ public static class SyncRequestBuilder
         var invalidationMaxPaths = values.Int(settings.InvalidationMaxPaths, "StaticOffloadInvalidationMaxPaths", Defaults.InvalidationMaxPaths);
         if (deleteAfterDeploys < 0 || deleteAfterHours < 0)
         {
-            values.Report(Diagnostic.Error(DiagnosticCodes.InvalidProperty,
-                "StaticOffloadDeleteAfterDeploys and StaticOffloadDeleteAfterHours must be 0 or more."));
+            values.Report(Messages.NegativeDeleteAfter());
         }
 
         var serviceUrl = Text.NullIfBlank(settings.ServiceUrl);

@@ -35,46 +35,18 @@ public static class LocalWriteFailure
     /// why, <paramref name="consequence"/> (may be empty), and the fix.
     /// </summary>
     public static Diagnostic Error(string what, string path, Exception ex, string consequence = "") =>
-        Diagnostic.Error(DiagnosticCodes.LocalWriteFailed, Describe(what, path, ex, consequence), path);
+        Messages.LocalWriteFailed(what, path, Classify(ex), ex, consequence);
 
-    /// <summary>The same explanation as <see cref="Error"/>, as a warning with another code.</summary>
-    public static Diagnostic Warning(string code, string what, string path, Exception ex, string consequence = "") =>
-        Diagnostic.Warning(code, Describe(what, path, ex, consequence), path);
+    /// <summary>The same explanation as <see cref="Error"/>, as the SO2009 warning of a checkpoint that was not saved.</summary>
+    public static Diagnostic CheckpointWarning(string what, string path, Exception ex, string consequence = "") =>
+        Messages.CheckpointNotSaved(what, path, Classify(ex), ex, consequence);
 
-    private static string Describe(string what, string path, Exception ex, string consequence)
-    {
-        var folder = Path.GetDirectoryName(Path.GetFullPath(path));
-        var (reason, fix) = Classify(ex) switch
-        {
-            Cause.ReadOnly => ("the file system is read-only",
-                $"Make '{folder}' writable (by default it is the project's obj/ folder), or point StaticOffloadSnapshotFile at a writable place."),
-            Cause.AccessDenied => ("access is denied",
-                $"Make '{folder}' writable for the user running the build (by default it is the project's obj/ folder), or point StaticOffloadSnapshotFile at a writable place."),
-            Cause.Full => ("the disk is full",
-                $"Free space on the disk that holds '{folder}', or point StaticOffloadSnapshotFile at another disk."),
-            Cause.Quota => ("the disk quota is exceeded",
-                $"Free space within the quota on the disk that holds '{folder}', or point StaticOffloadSnapshotFile at another disk."),
-            _ => (ex.Message.TrimEnd('.'),
-                $"Check that '{folder}' exists as a folder and is writable, or point StaticOffloadSnapshotFile at a writable place."),
-        };
-        return string.Join(' ', new[] { $"{what} '{path}' could not be written: {reason}.", consequence, fix }.Where(s => s.Length > 0));
-    }
-
-    private enum Cause
-    {
-        Other,
-        ReadOnly,
-        AccessDenied,
-        Full,
-        Quota,
-    }
-
-    private static Cause Classify(Exception ex)
+    private static LocalWriteCause Classify(Exception ex)
     {
         if (ex is UnauthorizedAccessException)
         {
             // EACCES/EPERM on Unix, ERROR_ACCESS_DENIED on Windows: .NET raises this type for both, whatever HResult.
-            return Cause.AccessDenied;
+            return LocalWriteCause.AccessDenied;
         }
 
         var code = ex.HResult;
@@ -82,23 +54,33 @@ public static class LocalWriteFailure
         {
             return Win32(code) switch
             {
-                WindowsWriteProtect => Cause.ReadOnly,
-                WindowsAccessDenied => Cause.AccessDenied,
-                WindowsDiskFull or WindowsHandleDiskFull => Cause.Full,
-                WindowsQuotaExceeded => Cause.Quota,
-                _ => Cause.Other,
+                WindowsWriteProtect => LocalWriteCause.ReadOnly,
+                WindowsAccessDenied => LocalWriteCause.AccessDenied,
+                WindowsDiskFull or WindowsHandleDiskFull => LocalWriteCause.Full,
+                WindowsQuotaExceeded => LocalWriteCause.Quota,
+                _ => LocalWriteCause.Other,
             };
         }
 
         return code switch
         {
-            Erofs => Cause.ReadOnly,
-            Eacces => Cause.AccessDenied,
-            Enospc => Cause.Full,
-            _ when code == Edquot => Cause.Quota,
-            _ => Cause.Other,
+            Erofs => LocalWriteCause.ReadOnly,
+            Eacces => LocalWriteCause.AccessDenied,
+            Enospc => LocalWriteCause.Full,
+            _ when code == Edquot => LocalWriteCause.Quota,
+            _ => LocalWriteCause.Other,
         };
     }
 
     private static int Win32(int hresult) => (hresult & unchecked((int)0xFFFF0000)) == unchecked((int)0x80070000) ? hresult & 0xFFFF : hresult;
+}
+
+/// <summary>Why a local file could not be written; each has its own fix.</summary>
+public enum LocalWriteCause
+{
+    Other,
+    ReadOnly,
+    AccessDenied,
+    Full,
+    Quota,
 }

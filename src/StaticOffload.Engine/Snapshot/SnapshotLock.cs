@@ -35,9 +35,7 @@ public sealed class SnapshotLock : IDisposable
             }
             catch (IOException ex) when (LocalWriteFailure.IsSharingViolation(ex))
             {
-                throw new SyncFailedException(Diagnostic.Error(DiagnosticCodes.SyncInProgress,
-                    $"Another sync of this project holds '{path}' (a second publish running at the same time?). Waited {timeout.TotalSeconds:0} s; run again when it has finished, or give each run its own StaticOffloadSnapshotFile.",
-                    path), ex);
+                throw new SyncFailedException(Messages.SyncInProgress(path, timeout), ex);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {

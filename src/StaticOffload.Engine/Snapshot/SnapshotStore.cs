@@ -30,26 +30,20 @@ public sealed class SnapshotStore(string path)
         }
         catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException or NotSupportedException)
         {
-            warning = Diagnostic.Warning(DiagnosticCodes.SnapshotUnreadable,
-                $"The sync snapshot could not be read ({ex.GetType().Name}: {ex.Message}); reconciling with the bucket listing instead. It is rewritten after this sync.",
-                Path);
+            warning = Messages.SnapshotUnreadable(Path, ex);
             return null;
         }
 
         if (snapshot is null || snapshot.Version != SyncSnapshot.CurrentVersion || snapshot.Entries is null
             || snapshot.Entries.Values.Any(e => e is null))
         {
-            warning = Diagnostic.Warning(DiagnosticCodes.SnapshotUnreadable,
-                $"The sync snapshot has format version {snapshot?.Version.ToString() ?? "(none)"}, this package writes {SyncSnapshot.CurrentVersion}; reconciling with the bucket listing instead.",
-                Path);
+            warning = Messages.SnapshotOfOtherVersion(Path, snapshot?.Version.ToString() ?? "(none)", SyncSnapshot.CurrentVersion);
             return null;
         }
 
         if (!string.Equals(snapshot.Destination, destination, StringComparison.Ordinal))
         {
-            warning = Diagnostic.Warning(DiagnosticCodes.SnapshotForOtherDestination,
-                $"The sync snapshot is for {snapshot.Destination}, not {destination}; reconciling with the bucket listing instead.",
-                Path);
+            warning = Messages.SnapshotForOtherDestination(Path, snapshot.Destination, destination);
             return null;
         }
 

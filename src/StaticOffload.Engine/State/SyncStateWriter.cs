@@ -71,7 +71,7 @@ public sealed class SyncStateWriter(IObjectStore store, SyncRequest request, Sna
                 {
                     // A checkpoint is insurance against a kill, not the sync: the uploads go on, and the final save
                     // (which may find space again) decides what the next run trusts.
-                    notSaved ??= LocalWriteFailure.Warning(DiagnosticCodes.CheckpointNotSaved, "A progress checkpoint of the sync snapshot",
+                    notSaved ??= LocalWriteFailure.CheckpointWarning("A progress checkpoint of the sync snapshot",
                         snapshotStore.Path, ex, "The sync goes on; a build killed before the final save is recovered from the last snapshot that was saved.");
                 }
             }
@@ -190,8 +190,7 @@ public sealed class SyncStateWriter(IObjectStore store, SyncRequest request, Sna
         }
         catch (SyncFailedException ex)
         {
-            diagnostics.Add(Diagnostic.Error(DiagnosticCodes.RemoteStateFailed,
-                $"The objects were synced, but the sync state could not be written to {ObjectKeys.Printable(key)}: {ex.Diagnostic.Message} A fresh clone will reconcile from a listing; run the sync again to write it."));
+            diagnostics.Add(Messages.RemoteStateFailed(ObjectKeys.Printable(key), ex.Diagnostic.Message));
             return null;
         }
     }

@@ -29,14 +29,12 @@ public static class RequestNormalizer
         var dropRedirect = !destination.SupportsRedirects && request.Files.Any(f => f.Headers.RedirectLocation is not null);
         if (dropAcl)
         {
-            diagnostics.Add(Diagnostic.Warning(DiagnosticCodes.UnsupportedByProvider,
-                "The store (StaticOffloadProvider) does not support object ACLs; the Acl metadata is not sent. Grant access with a bucket policy instead."));
+            diagnostics.Add(Messages.AclsUnsupported());
         }
 
         if (dropRedirect)
         {
-            diagnostics.Add(Diagnostic.Warning(DiagnosticCodes.UnsupportedByProvider,
-                "The store (StaticOffloadProvider) does not support website redirect objects; StaticOffloadRedirect items are skipped. Use the store's own redirect rules."));
+            diagnostics.Add(Messages.RedirectsUnsupported());
         }
 
         if (!dropAcl && !dropRedirect)

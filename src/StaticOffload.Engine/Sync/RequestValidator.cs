@@ -18,14 +18,12 @@ public static class RequestValidator
 
         if (request.Concurrency is < 1 or > Defaults.MaxConcurrency)
         {
-            problems.Add(Diagnostic.Error(DiagnosticCodes.InvalidProperty,
-                $"StaticOffloadConcurrency is {request.Concurrency}; use a number from 1 to {Defaults.MaxConcurrency} (default {Defaults.Concurrency})."));
+            problems.Add(Messages.ConcurrencyOutOfRange(request.Concurrency));
         }
 
         if (request.MaxDeletes < 0)
         {
-            problems.Add(Diagnostic.Error(DiagnosticCodes.InvalidProperty,
-                $"StaticOffloadMaxDeletes is {request.MaxDeletes}; use 0 or more (default {Defaults.MaxDeletes})."));
+            problems.Add(Messages.NegativeMaxDeletes(request.MaxDeletes));
         }
 
         if (Storage.S3.ServiceEndpoint.Validate(request.Destination.ServiceUrl) is { } endpointProblem)
@@ -35,7 +33,7 @@ public static class RequestValidator
 
         if (request.RemoteState && StateLocationProblem(request) is { } stateProblem)
         {
-            problems.Add(Diagnostic.Error(DiagnosticCodes.InvalidStateLocation, stateProblem));
+            problems.Add(stateProblem);
         }
 
         var keys = new HashSet<string>(StringComparer.Ordinal);
@@ -44,37 +42,28 @@ public static class RequestValidator
             var key = request.Destination.Prefix + file.RelativePath;
             if (!keys.Add(key))
             {
-                problems.Add(Diagnostic.Error(DiagnosticCodes.DuplicateKey,
-                    $"Two files map to the key '{key}'. Remove one of them from the synced items.", file.FullPath));
+                problems.Add(Messages.DuplicateKey(key, file.FullPath));
             }
 
             if (ObjectKeys.IsReserved(request.Destination.Prefix, key))
             {
-                problems.Add(Diagnostic.Error(DiagnosticCodes.ReservedKey,
-                    $"The key '{key}' is inside '{request.Destination.Prefix}{ObjectKeys.ReservedFolder}', which StaticOffload reserves for its sync state. Rename the folder or exclude it.",
-                    file.FullPath));
+                problems.Add(Messages.ReservedKey(key, request.Destination.Prefix + ObjectKeys.ReservedFolder, file.FullPath));
             }
 
             if (file.IsRedirect && !IsValidRedirect(file.Headers.RedirectLocation))
             {
-                problems.Add(Diagnostic.Error(DiagnosticCodes.InvalidRedirect,
-                    $"StaticOffloadRedirect '{file.RelativePath}' has Location '{file.Headers.RedirectLocation}'. S3 accepts a path starting with '/' or an http(s) URL, in visible ASCII."));
+                problems.Add(Messages.InvalidRedirect(file.RelativePath, file.Headers.RedirectLocation));
             }
 
             if (ObjectKeys.Utf8Length(key) > ObjectKeys.MaxKeyBytes)
             {
-                problems.Add(Diagnostic.Error(DiagnosticCodes.KeyTooLong,
-                    $"The key for this file is {Encoding.UTF8.GetByteCount(key)} bytes of UTF-8; S3 allows {ObjectKeys.MaxKeyBytes}. Shorten its path or StaticOffloadPrefix, or exclude it.",
-                    file.FullPath));
+                problems.Add(Messages.KeyTooLong(Encoding.UTF8.GetByteCount(key), ObjectKeys.MaxKeyBytes, file.FullPath));
             }
             else if (ObjectKeys.KeyProblem(key) is { } keyProblem)
             {
                 problems.Add(file.IsRedirect
-                    ? Diagnostic.Error(DiagnosticCodes.InvalidKey,
-                        $"StaticOffloadRedirect '{ObjectKeys.Printable(file.RelativePath)}' cannot be a key: {keyProblem}. Write the key as a plain path below the prefix, e.g. 'old/page.html'.")
-                    : Diagnostic.Error(DiagnosticCodes.InvalidKey,
-                        $"The key '{ObjectKeys.Printable(key)}' for this file cannot be synced safely: {keyProblem}. Rename the file, or exclude it with a StaticOffloadRule that sets Exclude=true.",
-                        file.FullPath));
+                    ? Messages.RedirectKeyInvalid(ObjectKeys.Printable(file.RelativePath), keyProblem)
+                    : Messages.FileKeyInvalid(ObjectKeys.Printable(key), keyProblem, file.FullPath));
             }
 
             problems.AddRange(ValidateHeaders(file));
@@ -83,25 +72,25 @@ public static class RequestValidator
         return problems;
     }
 
-    private static string? StateLocationProblem(SyncRequest request)
+    private static Diagnostic? StateLocationProblem(SyncRequest request)
     {
         var destination = request.Destination;
         if (destination.StateBucket is { } stateBucket && ObjectKeys.ValidateBucket(stateBucket) is not null)
         {
-            return $"StaticOffloadStateBucket '{stateBucket}' is not a valid S3 bucket name (3-63 lower-case letters, digits, '.' and '-').";
+            return Messages.InvalidStateBucket(stateBucket);
         }
 
         var key = request.EffectiveStateKey;
         if (ObjectKeys.KeyProblem(key) is { } keyProblem)
         {
-            return $"StaticOffloadStateKey '{ObjectKeys.Printable(key)}' cannot be a key: {keyProblem}.";
+            return Messages.StateKeyInvalid(ObjectKeys.Printable(key), keyProblem);
         }
 
         var sameBucket = destination.StateBucket is null || destination.StateBucket == destination.Bucket;
         if (sameBucket && key.StartsWith(destination.Prefix, StringComparison.Ordinal)
             && !ObjectKeys.IsReserved(destination.Prefix, key))
         {
-            return $"StaticOffloadStateKey '{key}' is below the prefix '{destination.Prefix}' of the site it describes, where the sync would take it for a site file and delete it. Put it outside the prefix, in '{destination.Prefix}{ObjectKeys.ReservedFolder}', or in another bucket (StaticOffloadStateBucket).";
+            return Messages.StateKeyInsidePrefix(key, destination.Prefix, destination.Prefix + ObjectKeys.ReservedFolder);
         }
 
         return null;

@@ -51,7 +51,7 @@ public class FrameworkHeadersTests
 
             Assert.Null(FrameworkHeaders.Load(path, null, "wwwroot", diagnostics));
             var warning = Assert.Single(diagnostics);
-            Assert.Equal((DiagnosticSeverity.Warning, DiagnosticCodes.EndpointsManifestUnreadable, path), (warning.Severity, warning.Code, warning.File));
+            Assert.Equal((DiagnosticSeverity.Warning, Messages.EndpointsManifestUnreadableCode, path), (warning.Severity, warning.Code, warning.File));
         }
         finally
         {

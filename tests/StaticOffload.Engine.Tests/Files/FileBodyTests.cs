@@ -34,7 +34,7 @@ public sealed class FileBodyTests : IDisposable
 
         var error = Assert.Throws<SyncFailedException>(() => FileBody.Read(_path, 1024));
 
-        Assert.Equal(DiagnosticCodes.FileChangedDuringUpload, error.Diagnostic.Code);
+        Assert.Equal(Messages.FileChangedDuringUploadCode, error.Diagnostic.Code);
         Assert.Equal(_path, error.Diagnostic.File);
     }
 
@@ -43,7 +43,7 @@ public sealed class FileBodyTests : IDisposable
     {
         var error = Assert.Throws<SyncFailedException>(() => FileBody.Read(_path, 1024));
 
-        Assert.Equal(DiagnosticCodes.FileUnreadable, error.Diagnostic.Code);
+        Assert.Equal(Messages.FileUnreadableCode, error.Diagnostic.Code);
         Assert.Contains("not recorded as synced", error.Diagnostic.Message);
     }
 

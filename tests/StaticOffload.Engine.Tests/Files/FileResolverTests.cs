@@ -80,10 +80,10 @@ public sealed class FileResolverTests : IDisposable
 
     public static TheoryData<Func<ResolveSettings, ResolveSettings>, string, string> Invalid => new()
     {
-        { s => s with { CompressedAssets = "Maybe" }, DiagnosticCodes.InvalidProperty, "StaticOffloadCompressedAssets is 'Maybe'; use Skip (default) or Upload." },
-        { s => s with { CompressedAssets = "7" }, DiagnosticCodes.InvalidProperty, "StaticOffloadCompressedAssets is '7'" },
-        { s => s with { Rules = [new RuleSetting("Broken", "*.{css,js")] }, DiagnosticCodes.InvalidRule, "StaticOffloadRule 'Broken' has an invalid Pattern" },
-        { s => s with { Rules = [new RuleSetting("Cold", "*.css", StorageClass: "FROZEN")] }, DiagnosticCodes.UnknownStorageClass, "FROZEN" },
+        { s => s with { CompressedAssets = "Maybe" }, Messages.InvalidPropertyCode, "StaticOffloadCompressedAssets is 'Maybe'; use Skip (default) or Upload." },
+        { s => s with { CompressedAssets = "7" }, Messages.InvalidPropertyCode, "StaticOffloadCompressedAssets is '7'" },
+        { s => s with { Rules = [new RuleSetting("Broken", "*.{css,js")] }, Messages.InvalidRuleCode, "StaticOffloadRule 'Broken' has an invalid Pattern" },
+        { s => s with { Rules = [new RuleSetting("Cold", "*.css", StorageClass: "FROZEN")] }, Messages.UnknownStorageClassCode, "FROZEN" },
     };
 
     [Theory]
@@ -126,7 +126,7 @@ public sealed class FileResolverTests : IDisposable
         var result = FileResolver.Resolve(Settings with { EndpointsManifest = manifest });
 
         Assert.True(result.Succeeded);
-        Assert.Equal(DiagnosticCodes.EndpointsManifestUnreadable, Assert.Single(result.Diagnostics).Code);
+        Assert.Equal(Messages.EndpointsManifestUnreadableCode, Assert.Single(result.Diagnostics).Code);
         Assert.Equal(["css/site.css", "index.html"], Keys(result));
     }
 }

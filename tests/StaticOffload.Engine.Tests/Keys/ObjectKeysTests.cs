@@ -40,7 +40,7 @@ public class ObjectKeysTests
         Assert.Equal("", ObjectKeys.NormalizePrefix(prefix, out var problem));
 
         Assert.NotNull(problem);
-        Assert.Equal(DiagnosticCodes.InvalidPrefix, problem.Code);
+        Assert.Equal(Messages.InvalidPrefixCode, problem.Code);
         Assert.Equal(DiagnosticSeverity.Error, problem.Severity);
     }
 
@@ -56,7 +56,7 @@ public class ObjectKeysTests
     [InlineData("")]
     [InlineData("   ")]
     public void ValidateBucket_reports_a_missing_bucket(string? bucket) =>
-        Assert.Equal(DiagnosticCodes.MissingBucket, ObjectKeys.ValidateBucket(bucket)?.Code);
+        Assert.Equal(Messages.MissingBucketCode, ObjectKeys.ValidateBucket(bucket)?.Code);
 
     [Theory]
     [InlineData("ab")]
@@ -79,7 +79,7 @@ public class ObjectKeysTests
         var problem = ObjectKeys.ValidateBucket(bucket);
 
         Assert.NotNull(problem);
-        Assert.Equal(DiagnosticCodes.InvalidBucketName, problem.Code);
+        Assert.Equal(Messages.InvalidBucketNameCode, problem.Code);
         Assert.Contains($"'{bucket}'", problem.Message);
     }
 
@@ -87,7 +87,7 @@ public class ObjectKeysTests
     public void ValidateBucket_rejects_a_name_longer_than_63_characters()
     {
         Assert.Null(ObjectKeys.ValidateBucket(new string('a', 63)));
-        Assert.Equal(DiagnosticCodes.InvalidBucketName, ObjectKeys.ValidateBucket(new string('a', 64))?.Code);
+        Assert.Equal(Messages.InvalidBucketNameCode, ObjectKeys.ValidateBucket(new string('a', 64))?.Code);
     }
 
     [Theory]

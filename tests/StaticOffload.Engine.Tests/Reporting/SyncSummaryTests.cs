@@ -76,7 +76,7 @@ public class SyncSummaryTests
             Completed = [Changes[0]],
             BytesUploaded = 1_000_000,
             Elapsed = TimeSpan.FromSeconds(12.6),
-            Diagnostics = [Diagnostic.Error(DiagnosticCodes.AccessDenied, "denied")],
+            Diagnostics = [Diagnostic.Error(Messages.AccessDeniedCode, "denied")],
         };
 
         Assert.Equal(
@@ -87,7 +87,7 @@ public class SyncSummaryTests
     [Fact]
     public void Warnings_do_not_make_a_sync_fail()
     {
-        var result = new SyncResult { Diagnostics = [Diagnostic.Warning(DiagnosticCodes.SnapshotUnreadable, "x")] };
+        var result = new SyncResult { Diagnostics = [Diagnostic.Warning(Messages.SnapshotUnreadableCode, "x")] };
 
         Assert.True(result.Succeeded);
         Assert.DoesNotContain("FAILED", SyncSummary.Line(Destination, result));
@@ -108,7 +108,7 @@ public class SyncSummaryTests
         {
             Plan = Plan,
             Completed = Changes[..3],
-            Diagnostics = [Diagnostic.Error(DiagnosticCodes.RequestFailed, "refused \"old.js\"", "/p/old.js")],
+            Diagnostics = [Diagnostic.Error(Messages.RequestFailedCode, "refused \"old.js\"", "/p/old.js")],
             BytesUploaded = 1_500_000,
             Elapsed = TimeSpan.FromMilliseconds(1234.5678),
             InvalidationPaths = ["/site/b.js", "/site/old.js"],

@@ -16,7 +16,7 @@ public class HeaderValidationTests
             .ToArray();
 
         Assert.Equal(
-            [DiagnosticCodes.UnknownStorageClass, DiagnosticCodes.UnknownAcl, DiagnosticCodes.InvalidHeaderValue, DiagnosticCodes.InvalidHeaderValue],
+            [Messages.UnknownStorageClassCode, Messages.UnknownAclCode, Messages.InvalidHeaderValueCode, Messages.InvalidHeaderValueCode],
             problems.Select(p => p.Code));
         Assert.All(problems, p => Assert.StartsWith("StaticOffloadRule 'Assets' has ", p.Message));
         Assert.All(problems, p => Assert.Equal("/p/a.css", p.File));

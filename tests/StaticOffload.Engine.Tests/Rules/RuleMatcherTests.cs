@@ -174,17 +174,17 @@ public class RuleMatcherTests
 
     public static TheoryData<SyncRule, string> InvalidRules => new()
     {
-        { Rule("no-pattern", ""), DiagnosticCodes.InvalidRule },
-        { Rule("only-separators", " ; "), DiagnosticCodes.InvalidRule },
-        { Rule("bad-class", "**", storageClass: "SUPER_CHEAP"), DiagnosticCodes.UnknownStorageClass },
-        { Rule("lower-class", "**", storageClass: "standard"), DiagnosticCodes.UnknownStorageClass },
-        { Rule("bad-acl", "**", acl: "public"), DiagnosticCodes.UnknownAcl },
-        { Rule("newline", "**", cacheControl: "max-age=60\nX-Injected: 1"), DiagnosticCodes.InvalidHeaderValue },
-        { Rule("tab", "**", cacheControl: "max-age=60,\tpublic"), DiagnosticCodes.InvalidHeaderValue },
-        { Rule("nul", "**", cacheControl: "no-cache\0"), DiagnosticCodes.InvalidHeaderValue },
-        { Rule("type", "**", contentType: "text/html\r\n"), DiagnosticCodes.InvalidHeaderValue },
-        { Rule("encoding", "**", contentEncoding: "gzip\u007f"), DiagnosticCodes.InvalidHeaderValue },
-        { Rule("non-ascii", "**", cacheControl: "max-age=60 \u00e9"), DiagnosticCodes.InvalidHeaderValue },
+        { Rule("no-pattern", ""), Messages.InvalidRuleCode },
+        { Rule("only-separators", " ; "), Messages.InvalidRuleCode },
+        { Rule("bad-class", "**", storageClass: "SUPER_CHEAP"), Messages.UnknownStorageClassCode },
+        { Rule("lower-class", "**", storageClass: "standard"), Messages.UnknownStorageClassCode },
+        { Rule("bad-acl", "**", acl: "public"), Messages.UnknownAclCode },
+        { Rule("newline", "**", cacheControl: "max-age=60\nX-Injected: 1"), Messages.InvalidHeaderValueCode },
+        { Rule("tab", "**", cacheControl: "max-age=60,\tpublic"), Messages.InvalidHeaderValueCode },
+        { Rule("nul", "**", cacheControl: "no-cache\0"), Messages.InvalidHeaderValueCode },
+        { Rule("type", "**", contentType: "text/html\r\n"), Messages.InvalidHeaderValueCode },
+        { Rule("encoding", "**", contentEncoding: "gzip\u007f"), Messages.InvalidHeaderValueCode },
+        { Rule("non-ascii", "**", cacheControl: "max-age=60 \u00e9"), Messages.InvalidHeaderValueCode },
     };
 
     [Theory]
@@ -204,7 +204,7 @@ public class RuleMatcherTests
         var rule = Rule("everything-wrong", "", cacheControl: "a\nb", storageClass: "NOPE", acl: "nope");
 
         Assert.Equal(
-            [DiagnosticCodes.InvalidRule, DiagnosticCodes.UnknownStorageClass, DiagnosticCodes.UnknownAcl, DiagnosticCodes.InvalidHeaderValue],
+            [Messages.InvalidRuleCode, Messages.UnknownStorageClassCode, Messages.UnknownAclCode, Messages.InvalidHeaderValueCode],
             RuleMatcher.Validate(rule).Select(d => d.Code));
     }
 

@@ -112,7 +112,7 @@ public class SyncRequestBuilderTests
     {
         var problem = Fails(set(Minimal));
 
-        Assert.Equal((DiagnosticSeverity.Error, DiagnosticCodes.InvalidProperty), (problem.Severity, problem.Code));
+        Assert.Equal((DiagnosticSeverity.Error, Messages.InvalidPropertyCode), (problem.Severity, problem.Code));
         Assert.Contains(message, problem.Message, StringComparison.Ordinal);
     }
 
@@ -129,7 +129,7 @@ public class SyncRequestBuilderTests
     [Fact]
     public void An_invalid_prefix_fails_with_SO1003()
     {
-        Assert.Equal(DiagnosticCodes.InvalidPrefix, Fails(Minimal with { Prefix = @"site\v1" }).Code);
+        Assert.Equal(Messages.InvalidPrefixCode, Fails(Minimal with { Prefix = @"site\v1" }).Code);
     }
 
     [Theory]
@@ -141,7 +141,7 @@ public class SyncRequestBuilderTests
         var request = Build(Minimal with { Bucket = bucket });
 
         var problem = Assert.Single(RequestValidator.Validate(request));
-        Assert.Equal(bucket == "My_Bucket" ? DiagnosticCodes.InvalidBucketName : DiagnosticCodes.MissingBucket, problem.Code);
+        Assert.Equal(bucket == "My_Bucket" ? Messages.InvalidBucketNameCode : Messages.MissingBucketCode, problem.Code);
     }
 
     public static TheoryData<string?, string?, string?, (bool PathStyle, bool Chunked, bool Copy, bool Acl, bool Redirects, string? SigningRegion)> Presets => new()

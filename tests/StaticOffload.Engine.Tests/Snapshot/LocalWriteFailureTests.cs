@@ -30,7 +30,7 @@ public sealed class LocalWriteFailureTests
 
         var error = LocalWriteFailure.Error("The sync snapshot", Path, Failure(linuxErrno, win32Error));
 
-        Assert.Equal(DiagnosticCodes.LocalWriteFailed, error.Code);
+        Assert.Equal(Messages.LocalWriteFailedCode, error.Code);
         Assert.Equal(DiagnosticSeverity.Error, error.Severity);
         Assert.Equal(Path, error.File);
         Assert.StartsWith($"The sync snapshot '{Path}' could not be written: {reason}.", error.Message, StringComparison.Ordinal);
@@ -65,10 +65,10 @@ public sealed class LocalWriteFailureTests
     [Fact]
     public void A_warning_carries_its_own_code_and_the_same_explanation()
     {
-        var warning = LocalWriteFailure.Warning(DiagnosticCodes.CheckpointNotSaved, "A progress checkpoint", Path, Failure(28, 112), "The sync goes on.");
+        var warning = LocalWriteFailure.CheckpointWarning("A progress checkpoint", Path, Failure(28, 112), "The sync goes on.");
 
         Assert.Equal(DiagnosticSeverity.Warning, warning.Severity);
-        Assert.Equal(DiagnosticCodes.CheckpointNotSaved, warning.Code);
+        Assert.Equal(Messages.CheckpointNotSavedCode, warning.Code);
         Assert.Contains("the disk is full. The sync goes on. Free space", warning.Message, StringComparison.Ordinal);
     }
 }

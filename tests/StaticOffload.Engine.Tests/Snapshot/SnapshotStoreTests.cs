@@ -105,7 +105,7 @@ public sealed class SnapshotStoreTests : IDisposable
 
         Assert.Null(loaded);
         Assert.NotNull(warning);
-        Assert.Equal(DiagnosticCodes.SnapshotUnreadable, warning.Code);
+        Assert.Equal(Messages.SnapshotUnreadableCode, warning.Code);
         Assert.Equal(DiagnosticSeverity.Warning, warning.Severity);
         Assert.Equal(SnapshotPath, warning.File);
     }
@@ -121,7 +121,7 @@ public sealed class SnapshotStoreTests : IDisposable
         var loaded = Store().Load(Destination, out var warning);
 
         Assert.Null(loaded);
-        Assert.Equal(DiagnosticCodes.SnapshotUnreadable, warning?.Code);
+        Assert.Equal(Messages.SnapshotUnreadableCode, warning?.Code);
     }
 
     [Theory]
@@ -134,7 +134,7 @@ public sealed class SnapshotStoreTests : IDisposable
         var loaded = Store().Load(Destination, out var warning);
 
         Assert.Null(loaded);
-        Assert.Equal(DiagnosticCodes.SnapshotUnreadable, warning?.Code);
+        Assert.Equal(Messages.SnapshotUnreadableCode, warning?.Code);
         Assert.Contains($"version {version}", warning!.Message);
     }
 
@@ -149,7 +149,7 @@ public sealed class SnapshotStoreTests : IDisposable
         var loaded = Store().Load(Destination, out var warning);
 
         Assert.Null(loaded);
-        Assert.Equal(DiagnosticCodes.SnapshotForOtherDestination, warning?.Code);
+        Assert.Equal(Messages.SnapshotForOtherDestinationCode, warning?.Code);
         Assert.Equal(DiagnosticSeverity.Warning, warning!.Severity);
     }
 

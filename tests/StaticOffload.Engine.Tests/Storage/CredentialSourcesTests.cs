@@ -32,7 +32,7 @@ public class CredentialSourcesTests
 
         var diagnostic = CredentialSources.Rejected(destination, "InvalidAccessKeyId");
 
-        Assert.Equal(DiagnosticCodes.CredentialsRejected, diagnostic.Code);
+        Assert.Equal(Messages.CredentialsRejectedCode, diagnostic.Code);
         Assert.Contains("environment variables AWS_ACCESS_KEY_ID", diagnostic.Message);
         Assert.Contains("…MPLE", diagnostic.Message);
         Assert.Contains("StaticOffloadProfile", diagnostic.Message);

@@ -26,7 +26,7 @@ public sealed class CredentialTests
 
             Assert.False(result.Succeeded);
             var error = Assert.Single(result.Diagnostics, d => d.Severity == DiagnosticSeverity.Error);
-            Assert.Equal(DiagnosticCodes.CredentialsRejected, error.Code);
+            Assert.Equal(Messages.CredentialsRejectedCode, error.Code);
             Assert.Contains("InvalidAccessKeyId", error.Message);
             Assert.Contains("environment variables AWS_ACCESS_KEY_ID", error.Message);
             Assert.Contains(CredentialSourcesMask(S3ServerFixture.AccessKey), error.Message);

@@ -81,14 +81,14 @@ public sealed class LocalDiskTests(S3ServerFixture server)
 
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed.TotalSeconds:0.0} s");
             var error = Assert.Single(result.Diagnostics);
-            Assert.Equal(DiagnosticCodes.LocalWriteFailed, error.Code);
+            Assert.Equal(Messages.LocalWriteFailedCode, error.Code);
             Assert.Equal(DiagnosticSeverity.Error, error.Severity);
             Assert.Contains(Path.GetDirectoryName(harness.SnapshotPath)!, error.Message, StringComparison.Ordinal);
             Assert.Contains("read-only", error.Message, StringComparison.Ordinal);
             Assert.Contains("StaticOffloadSnapshotFile", error.Message, StringComparison.Ordinal);
             Assert.DoesNotContain(server.RequestsTo(bucket).Since(before).All, r => r.Key is not null);
             Assert.Contains(harness.Messages, m => m.StartsWith($"StaticOffload: s3://{bucket}/site/", StringComparison.Ordinal));
-            AssertReportHas(harness, DiagnosticCodes.LocalWriteFailed);
+            AssertReportHas(harness, Messages.LocalWriteFailedCode);
         }
         finally
         {
@@ -113,11 +113,11 @@ public sealed class LocalDiskTests(S3ServerFixture server)
 
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed.TotalSeconds:0.0} s");
             var error = Assert.Single(result.Diagnostics);
-            Assert.Equal(DiagnosticCodes.LocalWriteFailed, error.Code);
+            Assert.Equal(Messages.LocalWriteFailedCode, error.Code);
             Assert.Contains(harness.SnapshotPath + ".lock", error.Message, StringComparison.Ordinal);
             Assert.Contains("free space", error.Message, StringComparison.OrdinalIgnoreCase);
             Assert.DoesNotContain(server.RequestsTo(bucket).All, r => r.Key is not null);
-            AssertReportHas(harness, DiagnosticCodes.LocalWriteFailed);
+            AssertReportHas(harness, Messages.LocalWriteFailedCode);
         }
         finally
         {
@@ -146,13 +146,13 @@ public sealed class LocalDiskTests(S3ServerFixture server)
             var full = await harness.SyncAsync();
 
             var error = Assert.Single(full.Diagnostics);
-            Assert.Equal(DiagnosticCodes.LocalWriteFailed, error.Code);
+            Assert.Equal(Messages.LocalWriteFailedCode, error.Code);
             Assert.Contains(harness.SnapshotPath, error.Message, StringComparison.Ordinal);
             Assert.Contains("free space", error.Message, StringComparison.OrdinalIgnoreCase);
             Assert.DoesNotContain(harness.Messages, m => m.Contains("   at ", StringComparison.Ordinal));
             Assert.Equal(2, full.CompletedCount(SyncActionKind.Upload));
             Assert.Contains(harness.Messages, m => m.StartsWith($"StaticOffload: s3://{bucket}/site/", StringComparison.Ordinal));
-            AssertReportHas(harness, DiagnosticCodes.LocalWriteFailed);
+            AssertReportHas(harness, Messages.LocalWriteFailedCode);
             // The bucket's state still records this run, so the next one can trust it instead of reading every object.
             var sent = server.RequestsTo(bucket).Since(before).All;
             var stateWrite = Assert.Single(sent, r => r.IsState && r.Method == "PUT");
@@ -214,7 +214,7 @@ public sealed class LocalDiskTests(S3ServerFixture server)
         var result = await run;
 
         var warning = Assert.Single(result.Diagnostics);
-        Assert.Equal(DiagnosticCodes.CheckpointNotSaved, warning.Code);
+        Assert.Equal(Messages.CheckpointNotSavedCode, warning.Code);
         Assert.Equal(DiagnosticSeverity.Warning, warning.Severity);
         Assert.Contains(harness.SnapshotPath, warning.Message, StringComparison.Ordinal);
         Assert.True(result.Succeeded);
@@ -246,7 +246,7 @@ public sealed class LocalDiskTests(S3ServerFixture server)
         mount.Fill();
         var result = await harness.SyncAsync();
 
-        Assert.Equal([DiagnosticCodes.CheckpointNotSaved, DiagnosticCodes.LocalWriteFailed], result.Diagnostics.Select(d => d.Code));
+        Assert.Equal([Messages.CheckpointNotSavedCode, Messages.LocalWriteFailedCode], result.Diagnostics.Select(d => d.Code));
         Assert.True(ProgressLines(harness) >= 2, "fewer than two checkpoints");
         Assert.Equal(40, result.CompletedCount(SyncActionKind.Upload));
         Assert.False(File.Exists(harness.SnapshotPath));

@@ -36,7 +36,7 @@ public sealed class TimeoutTests(S3ServerFixture server, ITestOutputHelper outpu
 
         Assert.False(result.Succeeded);
         var error = Assert.Single(result.Diagnostics, d => d.Severity == DiagnosticSeverity.Error);
-        Assert.Equal(DiagnosticCodes.EndpointTimeout, error.Code);
+        Assert.Equal(Messages.EndpointTimeoutCode, error.Code);
         Assert.Contains(silent.Endpoint, error.Message);
         Assert.Contains("StaticOffloadTimeout", error.Message);
         Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(2.5), TimeSpan.FromSeconds(10));
@@ -62,7 +62,7 @@ public sealed class TimeoutTests(S3ServerFixture server, ITestOutputHelper outpu
         clock.Stop();
 
         var error = Assert.Single(result.Diagnostics, d => d.Severity == DiagnosticSeverity.Error);
-        Assert.Equal(DiagnosticCodes.EndpointTimeout, error.Code);
+        Assert.Equal(Messages.EndpointTimeoutCode, error.Code);
         Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(2.5), TimeSpan.FromSeconds(10));
         Assert.Empty(result.Completed);
     }

@@ -41,7 +41,7 @@ public static class BucketAddressing
     /// </summary>
     public static SyncFailedException Explain(SyncFailedException failure, Exception cause, S3Destination destination)
     {
-        if (failure.Diagnostic.Code != DiagnosticCodes.EndpointUnreachable || destination.ForcePathStyle
+        if (failure.Diagnostic.Code != Messages.EndpointUnreachableCode || destination.ForcePathStyle
             || string.IsNullOrEmpty(destination.ServiceUrl) || NameResolutionFailure(cause) is not { } reason
             || !Uri.TryCreate(destination.ServiceUrl, UriKind.Absolute, out var uri))
         {
@@ -49,8 +49,8 @@ public static class BucketAddressing
         }
 
         var endpoint = ServiceEndpoint.Display(destination.ServiceUrl);
-        return new SyncFailedException(Diagnostic.Error(DiagnosticCodes.EndpointUnreachable,
-            $"Could not reach {destination.Describe()}: the bucket's host name {destination.Bucket}.{uri.IdnHost} does not resolve ({reason}). Virtual-hosted addressing (StaticOffloadForcePathStyle=false) reaches every bucket at its own DNS name, <bucket>.<host>, which a local or internal endpoint rarely has. Set StaticOffloadForcePathStyle=true, or the StaticOffloadProvider preset of the store (R2, MinIO, B2 or Compatible), to address the bucket by path ({endpoint}/{destination.Bucket}/...); keep virtual-hosted addressing only if {destination.Bucket}.{uri.IdnHost} is meant to resolve, and then check the DNS."),
+        return new SyncFailedException(
+            Messages.BucketHostUnresolved(destination.Describe(), destination.Bucket, $"{destination.Bucket}.{uri.IdnHost}", reason, endpoint),
             cause);
     }
 

@@ -85,18 +85,12 @@ public static class CredentialSources
             ? "EC2 instance metadata: disabled (AWS_EC2_METADATA_DISABLED=true)"
             : "EC2 instance metadata: no instance role answered");
 
-        return new SyncFailedException(Diagnostic.Error(DiagnosticCodes.CredentialsMissing,
-            $"No AWS credentials were found for {destination}, so nothing was sent. Looked in: {string.Join("; ", parts)}. "
-            + "Fix: export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (plus AWS_SESSION_TOKEN for temporary keys), or set StaticOffloadProfile to a profile of the shared credentials file (aws configure --profile NAME), or in CI let the job assume a role through OIDC (e.g. aws-actions/configure-aws-credentials)."));
+        return new SyncFailedException(Messages.CredentialsMissing(destination, parts));
     }
 
     /// <summary>SO1028: which source supplied the refused credentials, and the fixes.</summary>
-    public static Diagnostic Rejected(string destination, string errorCode) => Diagnostic.Error(DiagnosticCodes.CredentialsRejected,
-        $"{destination} rejected the credentials ({errorCode}) from {SuppliedTo(destination)}; nothing was changed. "
-        + (errorCode is "ExpiredToken" or "TokenRefreshRequired" or "InvalidToken" or "ExpiredTokenException"
-            ? "The session token has expired or is not valid here: get fresh temporary credentials (aws sso login, or re-run the CI step that assumes the role). "
-            : "The key is unknown to this endpoint or its secret does not match: check that the keys belong to this account/store (StaticOffloadServiceUrl), that the secret is complete, and that no stale AWS_* variable or profile overrides the one you meant. ")
-        + "Set the right keys in AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, or choose a profile with StaticOffloadProfile.");
+    public static Diagnostic Rejected(string destination, string errorCode) =>
+        Messages.CredentialsRejected(destination, errorCode, SuppliedTo(destination));
 
     internal static string Mask(string? accessKey) =>
         string.IsNullOrEmpty(accessKey) ? "(empty)" : accessKey.Length <= 4 ? "…" : "…" + accessKey[^4..];

@@ -50,8 +50,7 @@ public sealed partial record ProviderPreset(
 
         if (!All.TryGetValue(name.Trim(), out var preset))
         {
-            throw new SyncFailedException(Diagnostic.Error(DiagnosticCodes.InvalidProperty,
-                $"StaticOffloadProvider is '{name}'; use one of: {string.Join(", ", All.Keys)}."));
+            throw new SyncFailedException(Messages.UnknownProvider(name, All.Keys));
         }
 
         // B2 endpoints name their region: https://s3.<region>.backblazeb2.com.

@@ -35,8 +35,7 @@ public static class S3ClientFactory
             if (!chain.TryGetProfile(destination.Profile, out var profile)
                 || !chain.TryGetAWSCredentials(destination.Profile, out credentials))
             {
-                throw new SyncFailedException(Diagnostic.Error(DiagnosticCodes.InvalidCredentialsConfig,
-                    $"StaticOffloadProfile '{destination.Profile}' was not found in the AWS config or credentials file. Create it (aws configure --profile {destination.Profile}) or leave StaticOffloadProfile empty to use the default credential chain."));
+                throw new SyncFailedException(Messages.ProfileNotFound(destination.Profile));
             }
 
             profileRegion = profile.Region;

@@ -64,8 +64,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
             request.ContinuationToken = response.NextContinuationToken;
             if (response.IsTruncated == true && string.IsNullOrEmpty(response.NextContinuationToken))
             {
-                throw new SyncFailedException(Diagnostic.Error(DiagnosticCodes.RequestFailed,
-                    $"Listing {Destination} returned a truncated page without a continuation token; the store is not S3-compatible enough to list safely."));
+                throw new SyncFailedException(Messages.TruncatedListing(Destination));
             }
         }
         while (!string.IsNullOrEmpty(request.ContinuationToken));
@@ -305,8 +304,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         // The last line of defence: whatever planned it, nothing outside the prefix (or in the reserved folder) is deleted.
         if (keys.FirstOrDefault(k => !ObjectKeys.IsManaged(_destination.Prefix, k)) is { } outside)
         {
-            throw new SyncFailedException(Diagnostic.Error(DiagnosticCodes.InvalidKey,
-                $"Refused to delete '{ObjectKeys.Printable(outside)}': it is not a key this sync manages below {Destination}. Nothing was deleted. Please report this as a bug."));
+            throw new SyncFailedException(Messages.DeleteOfUnmanagedKey(ObjectKeys.Printable(outside), Destination));
         }
 
         var failures = new List<DeleteFailure>();

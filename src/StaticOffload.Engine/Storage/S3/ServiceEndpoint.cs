@@ -25,20 +25,17 @@ public static class ServiceEndpoint
 
         if (UserInfoSpan(serviceUrl).Length > 0)
         {
-            return Diagnostic.Error(DiagnosticCodes.ServiceUrlHasCredentials,
-                $"StaticOffloadServiceUrl '{Strip(serviceUrl, userInfo: "***@")}' has credentials in it (the part before '@'). They would be sent and written out wherever the endpoint is shown, so the URL is refused and nothing was sent. Remove them from StaticOffloadServiceUrl and give them through the AWS credential chain instead: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment, or a profile named by StaticOffloadProfile.");
+            return Messages.ServiceUrlHasCredentials(Strip(serviceUrl, userInfo: "***@"));
         }
 
         if (!(Uri.TryCreate(serviceUrl, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
         {
-            return Diagnostic.Error(DiagnosticCodes.InvalidProperty,
-                $"StaticOffloadServiceUrl '{Display(serviceUrl)}' is not an http(s) URL. Use the store's endpoint, e.g. https://<account>.r2.cloudflarestorage.com.");
+            return Messages.ServiceUrlNotHttp(Display(serviceUrl));
         }
 
         if (serviceUrl.IndexOfAny(['?', '#']) >= 0)
         {
-            return Diagnostic.Error(DiagnosticCodes.InvalidProperty,
-                $"StaticOffloadServiceUrl '{Display(serviceUrl)}' has a query string or fragment (not shown here). An endpoint is only scheme://host[:port][/path]: remove everything from the '?' or '#' on; credentials and tokens belong in the AWS credential chain (AWS_* environment variables or StaticOffloadProfile).");
+            return Messages.ServiceUrlWithQuery(Display(serviceUrl));
         }
 
         return null;
