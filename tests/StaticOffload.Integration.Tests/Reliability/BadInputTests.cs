@@ -60,10 +60,9 @@ public sealed class BadInputTests(S3ServerFixture server)
         using var harness = new EngineHarness(server, bucket);
         harness.Write("a.txt", "a");
         var request = harness.Request() with { Destination = harness.Request().Destination with { Bucket = name } };
-        using var client = StaticOffload.Storage.S3.S3ClientFactory.Create(request.Destination);
+        using var store = new StaticOffload.Storage.S3.S3ObjectStore(request.Destination);
 
-        var result = await new StaticOffload.SyncEngine(new StaticOffload.Storage.S3.S3ObjectStore(client, request.Destination), new NullSyncLog())
-            .RunAsync(request, default);
+        var result = await new StaticOffload.SyncEngine(store, new NullSyncLog()).RunAsync(request, default);
 
         Assert.Equal("SO1002", Assert.Single(result.Diagnostics).Code);
     }
