@@ -51,27 +51,7 @@ public sealed class PackageFeedFixture(IMessageSink progress) : IAsyncLifetime
 
     public string PackagePath => Path.Combine(FeedFolder, $"StaticOffload.Build.{Version}.nupkg");
 
-    // Collections run one after another and each disposes its fixtures: the shared feed goes when the process does.
+    // Each collection disposes its fixtures when it ends, while others may still publish: the shared feed goes when
+    // the process does.
     public Task DisposeAsync() => Task.CompletedTask;
-}
-
-/// <summary>One server and one package for every test that needs them.</summary>
-[CollectionDefinition(Name)]
-public sealed class SyncCollection : ICollectionFixture<S3ServerFixture>, ICollectionFixture<PackageFeedFixture>
-{
-    public const string Name = "S3 server and package";
-}
-
-/// <summary>s3rver and the package, for the Compatible provider preset.</summary>
-[CollectionDefinition(Name)]
-public sealed class S3rverCollection : ICollectionFixture<S3rverFixture>, ICollectionFixture<PackageFeedFixture>
-{
-    public const string Name = "s3rver and package";
-}
-
-/// <summary>moto's server and the package: for S3 semantics the default test server does not keep.</summary>
-[CollectionDefinition(Name)]
-public sealed class MotoCollection : ICollectionFixture<MotoServerFixture>, ICollectionFixture<PackageFeedFixture>
-{
-    public const string Name = "moto server and package";
 }
