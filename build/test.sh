@@ -8,8 +8,15 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
-echo "==> npm ci (tests/s3-server)"
-(cd tests/s3-server && npm ci --no-audit --no-fund --loglevel=error)
+# npm ci deletes and reinstalls node_modules (10 s or more); npm writes node_modules/.package-lock.json on every
+# install, so one newer than package.json and package-lock.json means the install is current.
+installed=tests/s3-server/node_modules/.package-lock.json
+if [ -f "$installed" ] && [ "$installed" -nt tests/s3-server/package-lock.json ] && [ "$installed" -nt tests/s3-server/package.json ]; then
+  echo "==> npm packages of tests/s3-server: up to date"
+else
+  echo "==> npm ci (tests/s3-server)"
+  (cd tests/s3-server && npm ci --no-audit --no-fund --loglevel=error)
+fi
 
 results="$root/artifacts/test-results"
 rm -rf "$results"
