@@ -6,7 +6,7 @@ namespace StaticOffload.Tests.Engine;
 /// A run that has read nothing from the bucket (it trusts its local snapshot) proves access with one cheap read
 /// before its first change; a run that changes nothing sends nothing at all.
 /// </summary>
-[Collection(SyncCollection.Name)]
+[Collection(EngineCollection.Name)]
 public sealed class AccessCheckTests(S3ServerFixture server)
 {
     [Fact]

@@ -10,7 +10,7 @@ namespace StaticOffload.Tests.Engine;
 /// Deploys that a fresh CI agent gets right and that never break a live site: the bucket's sync state, phases,
 /// delete grace, the shrink guard and redirects — against the real local server.
 /// </summary>
-[Collection(SyncCollection.Name)]
+[Collection(EngineCollection.Name)]
 public sealed class SafeDeployTests(S3ServerFixture server)
 {
     private static EngineHarness Site(S3ServerFixture server, string bucket, int files = 12)

@@ -9,7 +9,7 @@ using StaticOffload.Tests.Infrastructure;
 namespace StaticOffload.Tests.Engine;
 
 /// <summary>The engine against the real local S3 server: what the bucket ends up holding, and what was sent.</summary>
-[Collection(SyncCollection.Name)]
+[Collection(EngineCollection.Name)]
 public sealed class SyncEngineTests(S3ServerFixture server)
 {
     private const long MiB = 1024 * 1024;

@@ -7,7 +7,7 @@ using Amazon.S3.Model;
 namespace StaticOffload.Tests.Infrastructure;
 
 /// <summary>The fault proxy itself, in front of the real local S3 server, driven by the real SDK.</summary>
-[Collection(SyncCollection.Name)]
+[Collection(EngineCollection.Name)]
 public sealed class FaultProxyTests(S3ServerFixture server)
 {
     private const int MiB = 1024 * 1024;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Xunit.Abstractions;
 
 namespace StaticOffload.Tests.Infrastructure;
 
@@ -11,7 +12,7 @@ namespace StaticOffload.Tests.Infrastructure;
 /// x-amz-copy-source-if-match on CopyObject. It checks no credentials unless asked to. It writes no request log:
 /// tests against it assert on the bucket through the S3 API.
 /// </summary>
-public class MotoServerFixture() : LocalS3Server("moto_server", AccessKey, SecretKey)
+public class MotoServerFixture(IMessageSink? progress) : LocalS3Server("moto_server", AccessKey, SecretKey, progress)
 {
     /// <summary>Environment variables for the server process (e.g. to turn on its credential checks).</summary>
     protected virtual IReadOnlyDictionary<string, string> ServerEnvironment { get; } = new Dictionary<string, string>();
@@ -104,7 +105,7 @@ public class MotoServerFixture() : LocalS3Server("moto_server", AccessKey, Secre
 /// any other key gets 403 InvalidAccessKeyId as from S3. Its state is read back through /moto-api/data.json, which
 /// needs no credentials.
 /// </summary>
-public sealed class MotoAuthServerFixture : MotoServerFixture
+public sealed class MotoAuthServerFixture() : MotoServerFixture(progress: null)
 {
     public const int UncheckedRequests = 2;
 

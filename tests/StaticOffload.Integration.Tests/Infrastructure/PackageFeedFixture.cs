@@ -1,15 +1,19 @@
+using Xunit.Abstractions;
+
 namespace StaticOffload.Tests.Infrastructure;
 
 /// <summary>
 /// Packs StaticOffload.Build from this repo once per test run into a local folder feed, with a version no earlier
 /// run used, so NuGet's global package cache can never serve a stale build of the package.
 /// </summary>
-public sealed class PackageFeedFixture : IAsyncLifetime
+/// <param name="progress">xUnit's diagnostic sink: the pack is announced, as it takes a while.</param>
+public sealed class PackageFeedFixture(IMessageSink progress) : IAsyncLifetime
 {
-    // One pack per test process, shared by every collection that asks for the feed.
+    // One pack per test process, shared by every collection that asks for the feed (collections may run in parallel).
     private static readonly string SharedFolder = Path.Combine(Path.GetTempPath(), $"staticoffload-feed-{Guid.NewGuid():N}");
     private static readonly string SharedVersion = $"0.1.0-test.{DateTime.UtcNow:yyyyMMddHHmmss}.{Environment.ProcessId}";
-    private static readonly Lazy<Task> Pack = new(PackAsync);
+    private static readonly object PackGate = new();
+    private static Task? _pack;
 
     public string FeedFolder => SharedFolder;
 
@@ -17,7 +21,12 @@ public sealed class PackageFeedFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        await Pack.Value;
+        lock (PackGate)
+        {
+            _pack ??= FixtureProgress.StepAsync(progress, $"packing StaticOffload.Build {SharedVersion} into the test feed", PackAsync);
+        }
+
+        await _pack;
     }
 
     private static async Task PackAsync()
@@ -42,27 +51,7 @@ public sealed class PackageFeedFixture : IAsyncLifetime
 
     public string PackagePath => Path.Combine(FeedFolder, $"StaticOffload.Build.{Version}.nupkg");
 
-    // Collections run one after another and each disposes its fixtures: the shared feed goes when the process does.
+    // Each collection disposes its fixtures when it ends, while others may still publish: the shared feed goes when
+    // the process does.
     public Task DisposeAsync() => Task.CompletedTask;
-}
-
-/// <summary>One server and one package for every test that needs them.</summary>
-[CollectionDefinition(Name)]
-public sealed class SyncCollection : ICollectionFixture<S3ServerFixture>, ICollectionFixture<PackageFeedFixture>
-{
-    public const string Name = "S3 server and package";
-}
-
-/// <summary>s3rver and the package, for the Compatible provider preset.</summary>
-[CollectionDefinition(Name)]
-public sealed class S3rverCollection : ICollectionFixture<S3rverFixture>, ICollectionFixture<PackageFeedFixture>
-{
-    public const string Name = "s3rver and package";
-}
-
-/// <summary>moto's server and the package: for S3 semantics the default test server does not keep.</summary>
-[CollectionDefinition(Name)]
-public sealed class MotoCollection : ICollectionFixture<MotoServerFixture>, ICollectionFixture<PackageFeedFixture>
-{
-    public const string Name = "moto server and package";
 }

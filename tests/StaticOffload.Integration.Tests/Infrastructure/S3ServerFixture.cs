@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Amazon.S3;
 using Amazon.S3.Model;
+using Xunit.Abstractions;
 
 namespace StaticOffload.Tests.Infrastructure;
 
@@ -9,7 +10,7 @@ namespace StaticOffload.Tests.Infrastructure;
 /// The local S3-compatible server (fauxqs, tests/s3-server/server.mjs) on 127.0.0.1, once for the test run: the
 /// faithful one, used with the SDK's default settings.
 /// </summary>
-public sealed class S3ServerFixture() : LocalS3Server("server.mjs", AccessKey, SecretKey)
+public sealed class S3ServerFixture(IMessageSink progress) : LocalS3Server("server.mjs", AccessKey, SecretKey, progress)
 {
     public const string AccessKey = "test-access-key";
     public const string SecretKey = "test-secret-key";
@@ -20,7 +21,7 @@ public sealed class S3ServerFixture() : LocalS3Server("server.mjs", AccessKey, S
 /// copy an object onto itself. The "Compatible" provider preset must work against it. It only accepts its own
 /// built-in access key.
 /// </summary>
-public sealed class S3rverFixture() : LocalS3Server("s3rver.mjs", "S3RVER", "S3RVER")
+public sealed class S3rverFixture(IMessageSink progress) : LocalS3Server("s3rver.mjs", "S3RVER", "S3RVER", progress)
 {
     public override IReadOnlyList<string> PublishProperties => ["StaticOffloadProvider=Compatible"];
 }
@@ -29,7 +30,8 @@ public sealed class S3rverFixture() : LocalS3Server("s3rver.mjs", "S3RVER", "S3R
 /// Starts a local S3-compatible server from tests/s3-server on 127.0.0.1. The server logs every request it
 /// receives, so tests assert on what was actually sent, not on what our code says it sent.
 /// </summary>
-public abstract class LocalS3Server(string script, string accessKey, string secretKey) : IAsyncLifetime
+/// <param name="progress">Where the start is announced (xUnit's diagnostic sink); null for a server a test starts itself.</param>
+public abstract class LocalS3Server(string script, string accessKey, string secretKey, IMessageSink? progress) : IAsyncLifetime
 {
     private Process? _process;
     private int _bucketCounter;
@@ -43,7 +45,7 @@ public abstract class LocalS3Server(string script, string accessKey, string secr
 
     public async Task InitializeAsync()
     {
-        Endpoint = await StartAsync();
+        Endpoint = await FixtureProgress.StepAsync(progress, $"starting {GetType().Name} ({script})", StartAsync);
         Client = new AmazonS3Client(accessKey, secretKey, new AmazonS3Config
         {
             ServiceURL = Endpoint,

@@ -7,7 +7,7 @@ namespace StaticOffload.Tests.Publish;
 /// A real Blazor WebAssembly publish (samples/BlazorWasm): the whole publish output is a static site, and the
 /// framework's endpoints manifest decides the headers.
 /// </summary>
-[Collection(SyncCollection.Name)]
+[Collection(BlazorCollection.Name)]
 public sealed class BlazorPublishTests(S3ServerFixture server, PackageFeedFixture feed, ITestOutputHelper output)
 {
     [Fact]

@@ -10,7 +10,7 @@ namespace StaticOffload.Tests.Reliability;
 /// Bad input gets a coded error (or a documented warning) before anything is sent or deleted — one test per row of
 /// the list in the reliability issue, against the real local server.
 /// </summary>
-[Collection(SyncCollection.Name)]
+[Collection(EngineCollection.Name)]
 public sealed class BadInputTests(S3ServerFixture server)
 {
     private async Task<(EngineHarness Harness, string Bucket)> SiteAsync(string name, string prefix = "site/")

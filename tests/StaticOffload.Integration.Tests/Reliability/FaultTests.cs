@@ -16,7 +16,7 @@ namespace StaticOffload.Tests.Reliability;
 /// never records an object the bucket does not hold as recorded, and a run without faults converges to an exact
 /// mirror (every key, body and header checked).
 /// </summary>
-[Collection(SyncCollection.Name)]
+[Collection(PublishFaultsCollection.Name)]
 [Trait("Category", "Faults")]
 public sealed class FaultTests(S3ServerFixture server, PackageFeedFixture feed, ITestOutputHelper output)
 {

@@ -14,7 +14,7 @@ namespace StaticOffload.Tests.Reliability;
 /// The local side failing: a read-only or full snapshot folder gets its own coded error naming the path and the fix,
 /// at once, and never leaves a snapshot that no longer describes the bucket. Real mounts, the real local server.
 /// </summary>
-[Collection(SyncCollection.Name)]
+[Collection(EngineCollection.Name)]
 public sealed class LocalDiskTests(S3ServerFixture server)
 {
     private async Task<(EngineHarness Harness, string Bucket)> SiteAsync(string name)

@@ -6,7 +6,7 @@ using Xunit.Abstractions;
 namespace StaticOffload.Tests.Reliability;
 
 /// <summary>Very many files: the sync completes, a no-change run reads no file, and memory stays bounded.</summary>
-[Collection(SyncCollection.Name)]
+[Collection(ScaleCollection.Name)]
 [Trait("Category", "Scale")]
 public sealed class ScaleTests(S3ServerFixture server, ITestOutputHelper output)
 {

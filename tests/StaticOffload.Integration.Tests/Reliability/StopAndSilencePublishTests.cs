@@ -11,7 +11,7 @@ namespace StaticOffload.Tests.Reliability;
 /// A real `dotnet publish` that meets no credentials, a silent endpoint or SIGTERM: one coded error, no hang, and a
 /// snapshot that stays true.
 /// </summary>
-[Collection(SyncCollection.Name)]
+[Collection(PublishFaultsCollection.Name)]
 [Trait("Category", "Faults")]
 public sealed partial class StopAndSilencePublishTests(S3ServerFixture server, PackageFeedFixture feed, ITestOutputHelper output)
 {

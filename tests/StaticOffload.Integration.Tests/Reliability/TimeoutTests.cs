@@ -10,7 +10,7 @@ namespace StaticOffload.Tests.Reliability;
 /// No hang, ever: an endpoint that answers nothing fails the run within StaticOffloadTimeout with SO1029, while a
 /// slow link that keeps moving bytes is never cut off.
 /// </summary>
-[Collection(SyncCollection.Name)]
+[Collection(EngineCollection.Name)]
 [Trait("Category", "Faults")]
 public sealed class TimeoutTests(S3ServerFixture server, ITestOutputHelper output)
 {

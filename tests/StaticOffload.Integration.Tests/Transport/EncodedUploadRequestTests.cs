@@ -4,7 +4,7 @@ using StaticOffload.Tests.Infrastructure;
 namespace StaticOffload.Tests.Transport;
 
 /// <summary>What is sent for an object with a Content-Encoding, checked on the default test server's request log.</summary>
-[Collection(SyncCollection.Name)]
+[Collection(EngineCollection.Name)]
 public sealed class EncodedUploadRequestTests(S3ServerFixture server)
 {
     [Fact]

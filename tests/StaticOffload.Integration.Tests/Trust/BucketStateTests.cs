@@ -11,7 +11,7 @@ namespace StaticOffload.Tests.Trust;
 /// The bucket's state object is untrusted input (anyone who can write the bucket can write it), and it can live
 /// somewhere a public bucket does not serve it.
 /// </summary>
-[Collection(SyncCollection.Name)]
+[Collection(EngineCollection.Name)]
 public sealed class BucketStateTests(S3ServerFixture server)
 {
     private const string StateKey = "site/.staticoffload/state.json.gz";

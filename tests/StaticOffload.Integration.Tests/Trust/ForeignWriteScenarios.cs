@@ -169,7 +169,7 @@ public abstract class ForeignWriteScenarios(LocalS3Server server)
     }
 }
 
-[Collection(SyncCollection.Name)]
+[Collection(EngineCollection.Name)]
 public sealed class ForeignWriteOnFauxqsTests(S3ServerFixture server) : ForeignWriteScenarios(server);
 
 [Collection(MotoCollection.Name)]

@@ -11,7 +11,7 @@ namespace StaticOffload.Tests.Trust;
 /// One key rule for every key the package writes or deletes, checked before any request; and keys already in the
 /// bucket (or in a snapshot) that break it, or lie outside the prefix, are left alone without blocking a deploy.
 /// </summary>
-[Collection(SyncCollection.Name)]
+[Collection(EngineCollection.Name)]
 public sealed class KeyRuleTests(S3ServerFixture server)
 {
     private async Task<EngineHarness> SiteAsync(string name)
