@@ -3,6 +3,7 @@ using StaticOffload.Baseline;
 using StaticOffload.Diagnostics;
 using StaticOffload.Execution;
 using StaticOffload.Planning;
+using StaticOffload.Reporting;
 using StaticOffload.Safety;
 using StaticOffload.Snapshot;
 using StaticOffload.State;

@@ -47,9 +47,6 @@ public sealed class ResolveStaticOffloadFiles : Microsoft.Build.Utilities.Task
     /// <summary>Take Cache-Control and Content-Type from the endpoints manifest (over the default rules).</summary>
     public bool HeadersFromEndpoints { get; set; } = Defaults.HeadersFromEndpoints;
 
-    /// <summary>The folder of the publish output that the manifest's asset paths are relative to; empty for wwwroot.</summary>
-    public string? WebRoot { get; set; }
-
     [Output]
     public ITaskItem[] Files { get; private set; } = [];
 
@@ -70,7 +67,6 @@ public sealed class ResolveStaticOffloadFiles : Microsoft.Build.Utilities.Task
             CompressedAssets = CompressedAssets,
             EndpointsManifest = EndpointsManifests.FirstOrDefault()?.GetMetadata("FullPath"),
             HeadersFromEndpoints = HeadersFromEndpoints,
-            WebRoot = WebRoot,
         });
         foreach (var diagnostic in result.Diagnostics)
         {

@@ -1,6 +1,7 @@
 using StaticOffload.Diagnostics;
 using StaticOffload.Keys;
 using StaticOffload.Planning;
+using StaticOffload.Reporting;
 using StaticOffload.Snapshot;
 using StaticOffload.State;
 using StaticOffload.Storage;

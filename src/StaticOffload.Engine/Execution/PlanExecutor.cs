@@ -3,6 +3,7 @@ using StaticOffload.Diagnostics;
 using StaticOffload.Files;
 using StaticOffload.Hashing;
 using StaticOffload.Planning;
+using StaticOffload.Reporting;
 using StaticOffload.Snapshot;
 using StaticOffload.Keys;
 using StaticOffload.Storage;

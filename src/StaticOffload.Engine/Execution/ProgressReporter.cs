@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using StaticOffload.Planning;
+using StaticOffload.Reporting;
 using StaticOffload.Sync;
 
 namespace StaticOffload.Execution;

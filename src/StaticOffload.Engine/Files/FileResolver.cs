@@ -27,7 +27,7 @@ public static class FileResolver
         IReadOnlyDictionary<string, EndpointHeaders>? frameworkHeaders = null;
         if (settings.HeadersFromEndpoints && Text.NullIfBlank(settings.EndpointsManifest) is { } manifest)
         {
-            frameworkHeaders = FrameworkHeaders.Load(manifest, settings.WebRoot, settings.SourceFolder, values.Diagnostics);
+            frameworkHeaders = FrameworkHeaders.Load(manifest, Defaults.WebRoot, settings.SourceFolder, values.Diagnostics);
             if (frameworkHeaders is not null)
             {
                 details.Add($"StaticOffload: headers for {frameworkHeaders.Count} assets from {manifest}.");

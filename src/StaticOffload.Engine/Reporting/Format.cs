@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace StaticOffload;
+namespace StaticOffload.Reporting;
 
 /// <summary>Numbers as people read them in a build log.</summary>
 public static class Format

@@ -3,7 +3,7 @@ using System.Text.Json;
 using StaticOffload.Planning;
 using StaticOffload.Sync;
 
-namespace StaticOffload;
+namespace StaticOffload.Reporting;
 
 /// <summary>
 /// The record of a run for machines and CI pages: a JSON report (plan, results, timings) and, on GitHub Actions, a

@@ -1,7 +1,7 @@
 using StaticOffload.Planning;
 using StaticOffload.Sync;
 
-namespace StaticOffload;
+namespace StaticOffload.Reporting;
 
 /// <summary>The one line a normal-verbosity build log shows for a sync.</summary>
 public static class SyncSummary

@@ -40,9 +40,6 @@ public sealed record ResolveSettings
 
     /// <summary>StaticOffloadEndpointHeaders.</summary>
     public bool HeadersFromEndpoints { get; init; } = Defaults.HeadersFromEndpoints;
-
-    /// <summary>The folder of the publish output that the manifest's asset paths are relative to; null for wwwroot.</summary>
-    public string? WebRoot { get; init; }
 }
 
 /// <summary>One @(StaticOffloadExtraFile) item.</summary>

@@ -1,4 +1,5 @@
 using StaticOffload.Planning;
+using StaticOffload.Reporting;
 
 namespace StaticOffload.Sync;
 

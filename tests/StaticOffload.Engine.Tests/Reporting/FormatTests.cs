@@ -1,3 +1,5 @@
+using StaticOffload.Reporting;
+
 namespace StaticOffload.Tests.Reporting;
 
 public class FormatTests

@@ -1,6 +1,7 @@
 using StaticOffload.Diagnostics;
 using StaticOffload.Hashing;
 using StaticOffload.Planning;
+using StaticOffload.Reporting;
 using StaticOffload.Rules;
 using StaticOffload.Sync;
 

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Amazon.S3.Model;
 using StaticOffload.Planning;
+using StaticOffload.Reporting;
 using StaticOffload.Rules;
 using StaticOffload.Tests.Infrastructure;
 
