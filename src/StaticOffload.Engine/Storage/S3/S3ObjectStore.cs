@@ -302,7 +302,9 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
     public async Task<IReadOnlyList<DeleteFailure>> DeleteAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
     {
         // The last line of defence: whatever planned it, nothing outside the prefix (or in the reserved folder) is deleted.
-        if (keys.FirstOrDefault(k => !ObjectKeys.IsManaged(_destination.Prefix, k)) is { } outside)
+        // Keys are planned in Unicode NFC (RequestNormalizer), so the prefix is compared in that form too.
+        var prefix = _destination.Prefix.Normalize(System.Text.NormalizationForm.FormC);
+        if (keys.FirstOrDefault(k => !ObjectKeys.IsManaged(prefix, k)) is { } outside)
         {
             throw new SyncFailedException(Messages.DeleteOfUnmanagedKey(ObjectKeys.Printable(outside), Destination));
         }
