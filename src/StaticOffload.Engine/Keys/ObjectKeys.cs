@@ -93,21 +93,11 @@ public static partial class ObjectKeys
 
         for (var i = 0; i < key.Length; i++)
         {
-            var c = key[i];
-            if (char.IsControl(c))
+            if (IsUnsafeChar(key, i))
             {
-                return $"it contains the control character U+{(int)c:X4}";
-            }
-
-            if (char.IsHighSurrogate(c) && i + 1 < key.Length && char.IsLowSurrogate(key[i + 1]))
-            {
-                i++;
-                continue;
-            }
-
-            if (char.IsSurrogate(c) || c is '\uFFFE' or '\uFFFF')
-            {
-                return $"it contains U+{(int)c:X4}, which is not a Unicode character";
+                return char.IsControl(key[i])
+                    ? $"it contains the control character U+{(int)key[i]:X4}"
+                    : $"it contains U+{(int)key[i]:X4}, which is not a Unicode character";
             }
         }
 
@@ -141,19 +131,31 @@ public static partial class ObjectKeys
     public static string Printable(string key)
     {
         var sb = new StringBuilder(key.Length);
-        foreach (var c in key)
+        for (var i = 0; i < key.Length; i++)
         {
-            if (char.IsControl(c) || char.IsSurrogate(c) || c is '\uFFFE' or '\uFFFF')
+            if (IsUnsafeChar(key, i))
             {
-                sb.Append(System.Globalization.CultureInfo.InvariantCulture, $"\\u{(int)c:X4}");
+                sb.Append(System.Globalization.CultureInfo.InvariantCulture, $"\\u{(int)key[i]:X4}");
             }
             else
             {
-                sb.Append(c);
+                sb.Append(key[i]);
             }
         }
 
         return sb.ToString();
+    }
+
+    /// <summary>
+    /// A character no key may hold and no log line should print as it is: a control character, a non-character
+    /// (U+FFFE, U+FFFF) or half of a surrogate pair without its other half.
+    /// </summary>
+    private static bool IsUnsafeChar(string text, int i)
+    {
+        var c = text[i];
+        return char.IsControl(c) || c is '\uFFFE' or '\uFFFF'
+            || (char.IsHighSurrogate(c) && !(i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])))
+            || (char.IsLowSurrogate(c) && !(i > 0 && char.IsHighSurrogate(text[i - 1])));
     }
 
     /// <summary>

@@ -143,6 +143,10 @@ public class ObjectKeysTests
         Assert.Contains("not a Unicode character", ObjectKeys.KeyProblem("site/a" + '\uD800' + ".css"));
 
     [Fact]
+    public void A_key_is_printed_with_its_characters_whole_and_only_a_lone_surrogate_escaped() =>
+        Assert.Equal("site/\U0001F600-\\uD800.png", ObjectKeys.Printable("site/\U0001F600-" + '\uD800' + ".png"));
+
+    [Fact]
     public void A_key_over_1024_bytes_of_UTF8_breaks_the_key_rule() =>
         Assert.Contains("over S3's 1024", ObjectKeys.KeyProblem("site/" + new string('ü', 510)));
 

@@ -181,6 +181,27 @@ public sealed class LocalDiskTests(S3ServerFixture server)
         }
     }
 
+    /// <summary>
+    /// Files of 1,000 bytes synced two at a time through a slow proxy, with a checkpoint every 100 ms into a snapshot
+    /// on <paramref name="mount"/>: a run long enough to see checkpoints fail on a full disk.
+    /// </summary>
+    private EngineHarness SlowSiteWithSnapshotOn(TempMount mount, string bucket, FaultProxy proxy, int files)
+    {
+        var harness = new EngineHarness(server, bucket)
+        {
+            EndpointOverride = proxy.Endpoint,
+            Concurrency = 2,
+            ProgressInterval = TimeSpan.FromMilliseconds(100),
+            SnapshotPath = Path.Combine(mount.Path, "snapshot.json"),
+        };
+        for (var i = 0; i < files; i++)
+        {
+            harness.Write($"f{i:00}.txt", new string('x', 1000));
+        }
+
+        return harness;
+    }
+
     [MountFact]
     public async Task A_full_disk_at_a_checkpoint_warns_SO2009_once_and_the_sync_goes_on()
     {
@@ -188,17 +209,7 @@ public sealed class LocalDiskTests(S3ServerFixture server)
         await using var proxy = new FaultProxy(server.Endpoint, new FaultProfile { Latency = TimeSpan.FromMilliseconds(40) });
         // Room, once freed, for the last checkpoint and the final save's temporary file side by side.
         using var mount = TempMount.Tmpfs("size=512k");
-        using var harness = new EngineHarness(server, bucket)
-        {
-            EndpointOverride = proxy.Endpoint,
-            Concurrency = 2,
-            ProgressInterval = TimeSpan.FromMilliseconds(100),
-            SnapshotPath = Path.Combine(mount.Path, "snapshot.json"),
-        };
-        for (var i = 0; i < 100; i++)
-        {
-            harness.Write($"f{i:00}.txt", new string('x', 1000));
-        }
+        using var harness = SlowSiteWithSnapshotOn(mount, bucket, proxy, files: 100);
 
         mount.Fill();
         var run = harness.SyncAsync();
@@ -231,17 +242,7 @@ public sealed class LocalDiskTests(S3ServerFixture server)
         var bucket = await server.CreateBucketAsync(nameof(A_disk_full_for_the_whole_run_warns_once_at_checkpoints_and_fails_the_final_save_with_SO1030));
         await using var proxy = new FaultProxy(server.Endpoint, new FaultProfile { Latency = TimeSpan.FromMilliseconds(40) });
         using var mount = TempMount.Tmpfs("size=512k");
-        using var harness = new EngineHarness(server, bucket)
-        {
-            EndpointOverride = proxy.Endpoint,
-            Concurrency = 2,
-            ProgressInterval = TimeSpan.FromMilliseconds(100),
-            SnapshotPath = Path.Combine(mount.Path, "snapshot.json"),
-        };
-        for (var i = 0; i < 40; i++)
-        {
-            harness.Write($"f{i:00}.txt", new string('x', 1000));
-        }
+        using var harness = SlowSiteWithSnapshotOn(mount, bucket, proxy, files: 40);
 
         mount.Fill();
         var result = await harness.SyncAsync();

@@ -54,23 +54,10 @@ public static class BucketAddressing
             cause);
     }
 
-    private static string? NameResolutionFailure(Exception ex)
-    {
-        for (var e = ex; e is not null; e = e.InnerException)
-        {
-            if (e is HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError }
-                || e is SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain })
-            {
-                var innermost = e;
-                while (innermost.InnerException is not null)
-                {
-                    innermost = innermost.InnerException;
-                }
-
-                return innermost.Message;
-            }
-        }
-
-        return null;
-    }
+    private static string? NameResolutionFailure(Exception ex) =>
+        S3Errors.FindInChain(ex, e => e is HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError }
+                                      || e is SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain })
+            is { } failure
+            ? S3Errors.Innermost(failure).Message
+            : null;
 }

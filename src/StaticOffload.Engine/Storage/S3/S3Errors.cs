@@ -34,35 +34,28 @@ public static class S3Errors
     public static bool IsFinal(SyncFailedException ex) =>
         ex.Diagnostic.Code is Messages.EndpointTimeoutCode or Messages.CredentialsMissingCode or Messages.CredentialsRejectedCode;
 
-    private static bool IsUnreachable(Exception ex)
-    {
-        for (var e = ex; e is not null; e = e.InnerException)
-        {
-            if (e is HttpRequestException or SocketException or TimeoutException
-                || e is AmazonServiceException { StatusCode: 0 })
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    private static bool IsUnreachable(Exception ex) =>
+        FindInChain(ex, e => e is HttpRequestException or SocketException or TimeoutException
+                             || e is AmazonServiceException { StatusCode: 0 }) is not null;
 
     private static T? Find<T>(Exception ex)
-        where T : Exception
+        where T : Exception => (T?)FindInChain(ex, e => e is T);
+
+    /// <summary>The first exception of <paramref name="ex"/>'s InnerException chain (itself included) that matches.</summary>
+    internal static Exception? FindInChain(Exception ex, Func<Exception, bool> match)
     {
         for (var e = ex; e is not null; e = e.InnerException)
         {
-            if (e is T found)
+            if (match(e))
             {
-                return found;
+                return e;
             }
         }
 
         return null;
     }
 
-    private static Exception Innermost(Exception ex)
+    internal static Exception Innermost(Exception ex)
     {
         while (ex.InnerException is not null)
         {
