@@ -106,12 +106,18 @@ public static partial class ObjectKeys
             return "it starts with '/'";
         }
 
-        foreach (var segment in key.Split('/'))
+        // Segment by segment without splitting: every listed, recorded and published key passes here on every run.
+        for (var start = 0; start <= key.Length;)
         {
+            var end = key.IndexOf('/', start);
+            end = end < 0 ? key.Length : end;
+            var segment = key.AsSpan(start, end - start);
             if (segment is "." or "..")
             {
                 return $"it has a '{segment}' segment";
             }
+
+            start = end + 1;
         }
 
         if (key.Contains("//", StringComparison.Ordinal))
