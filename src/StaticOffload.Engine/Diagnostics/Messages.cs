@@ -320,6 +320,49 @@ public static class Messages
     public static Diagnostic StateKeyInvalid(string key, string problem) => Diagnostic.Error(InvalidStateLocationCode,
         $"StaticOffloadStateKey '{key}' cannot be a key: {problem}.");
 
+    [Summary("Another deploy holds the deploy lease of the prefix past `StaticOffloadLockTimeout`: names the holder.")]
+    public const string DeployLeaseHeldCode = "SO1034";
+
+    public static Diagnostic DeployLeaseHeld(string leaseKey, string holder, TimeSpan waited) => Diagnostic.Error(DeployLeaseHeldCode,
+        $"Another deploy holds the deploy lease '{leaseKey}': {holder}. Waited {Reporting.Format.Seconds(waited)}; nothing was changed. Let that deploy finish and run again, or raise StaticOffloadLockTimeout (seconds). A deploy that died leaves its lease to expire, and the next deploy takes it over.");
+
+    [Summary("The bucket's sync state was changed by another writer during this deploy: not overwritten.")]
+    public const string StateChangedByAnotherWriterCode = "SO1035";
+
+    public static Diagnostic StateChangedByAnotherWriter(string key, string destination) => Diagnostic.Error(StateChangedByAnotherWriterCode,
+        $"The sync state '{key}' of {destination} was changed by another writer while this deploy ran (its conditional write was refused), so it was not overwritten. The objects this deploy sent are in the bucket. The local snapshot was dropped: the next sync reads the bucket's state and listing, re-plans and converges. Make every deploy of this prefix use this package (other tools do not take the deploy lease).");
+
+    [Summary("`StaticOffloadRequireCoordination=true` and the store does not honour conditional writes.")]
+    public const string CoordinationUnavailableCode = "SO1036";
+
+    public static Diagnostic CoordinationUnavailable(string destination, string why) => Diagnostic.Error(CoordinationUnavailableCode,
+        $"{destination} does not honour S3 conditional writes ({why}), so deploys cannot be coordinated, and StaticOffloadRequireCoordination=true. Nothing was changed. Use a store that supports If-None-Match / If-Match on PutObject (Amazon S3, MinIO, Cloudflare R2), or make sure only one deploy of this prefix runs at a time and set StaticOffloadRequireCoordination=false.");
+
+    [Summary("The deploy lease was taken over by another deploy while this one ran: stopped before deleting anything.")]
+    public const string DeployLeaseLostCode = "SO1037";
+
+    public static Diagnostic DeployLeaseLost(string leaseKey, string holder) => Diagnostic.Error(DeployLeaseLostCode,
+        $"The deploy lease '{leaseKey}' was taken over while this deploy ran, by {holder} (this deploy could not renew it in time). It stopped changing the bucket and deleted nothing; what it sent is recorded. Run it again once the other deploy is done.");
+
+    [Summary("A rollback needs object versions an unversioned bucket no longer holds.")]
+    public const string RollbackNeedsVersioningCode = "SO1038";
+
+    public static Diagnostic RollbackNeedsVersioning(string destination, string target, int missing, string examples, string bucket) =>
+        Diagnostic.Error(RollbackNeedsVersioningCode,
+            $"Rolling {destination} back to deploy {target} needs the earlier content of {missing} object(s) ({examples}), which the bucket no longer holds: it keeps no versions, and nothing else has that content. Nothing was changed. Enable versioning so that later deploys can be rolled back: aws s3api put-bucket-versioning --bucket {bucket} --versioning-configuration Status=Enabled (and a lifecycle rule that expires noncurrent versions after some days). Until then, roll back by deploying the earlier revision.");
+
+    [Summary("No deploy to roll back to: `StaticOffloadRollbackTo` names no recorded deploy, or the history holds none before the live one.")]
+    public const string RollbackTargetUnknownCode = "SO1039";
+
+    public static Diagnostic RollbackTargetUnknown(string destination, string why) => Diagnostic.Error(RollbackTargetUnknownCode,
+        $"Nothing to roll {destination} back to: {why}. List the recorded deploys with: dotnet msbuild -t:StaticOffloadHistory, and pass one with -p:StaticOffloadRollbackTo=<id>.");
+
+    [Summary("A rollback's source version is not the content recorded for it: stopped before entry files and deletes.")]
+    public const string RestoreSourceChangedCode = "SO1040";
+
+    public static Diagnostic RestoreSourceChanged(string key, string source, string destination, string? copyETag) => Diagnostic.Error(RestoreSourceChangedCode,
+        $"Restoring '{key}' in {destination} from {source} failed: {(copyETag is null ? "that version no longer has the recorded ETag (the store refused the conditional copy)" : $"the copy returned ETag \"{copyETag}\", not the recorded content")}. The rollback stopped before any later phase (entry files, deletes); the site still serves what it served. Check the bucket's versions (a lifecycle rule may have expired noncurrent versions) and roll back to a later deploy.");
+
     public static Diagnostic StateKeyInsidePrefix(string key, string prefix, string reservedFolder) => Diagnostic.Error(InvalidStateLocationCode,
         $"StaticOffloadStateKey '{key}' is below the prefix '{prefix}' of the site it describes, where the sync would take it for a site file and delete it. Put it outside the prefix, in '{reservedFolder}', or in another bucket (StaticOffloadStateBucket).");
 
@@ -399,4 +442,22 @@ public static class Messages
         Diagnostic.Warning(ObjectChangedInBucketCode,
             $"'{key}' in {destination} is not the object this sync recorded (ETag \"{recordedETag}\", {(copyETag is null ? "the store refused the conditional copy" : $"the copy returned \"{copyETag}\"")}): something else wrote it. Its headers are not copied onto content nobody published; the file is uploaded instead.",
             file);
+
+    [Summary("The store does not honour conditional writes: this deploy ran without the lease and the state's compare-and-swap.")]
+    public const string CoordinationOffCode = "SO2011";
+
+    public static Diagnostic CoordinationOff(string destination, string why) => Diagnostic.Warning(CoordinationOffCode,
+        $"{destination} does not honour S3 conditional writes ({why}): this deploy ran without the deploy lease, and the sync state was written unconditionally. Two deploys of this prefix at the same time could break the site; keep them one at a time, or set StaticOffloadRequireCoordination=true to make this an error.");
+
+    [Summary("An expired deploy lease (a deploy that died) was taken over.")]
+    public const string ExpiredLeaseTakenOverCode = "SO2012";
+
+    public static Diagnostic ExpiredLeaseTakenOver(string leaseKey, string holder) => Diagnostic.Warning(ExpiredLeaseTakenOverCode,
+        $"Took over the expired deploy lease '{leaseKey}' of {holder}: that deploy stopped without releasing it (killed, or its agent lost). What it sent is in the bucket; this deploy re-reads the bucket's state and converges.");
+
+    [Summary("The deploy succeeded but its entry in the deploy history could not be written.")]
+    public const string HistoryNotWrittenCode = "SO2013";
+
+    public static Diagnostic HistoryNotWritten(string key, string why) => Diagnostic.Warning(HistoryNotWrittenCode,
+        $"The deploy is live, but it could not be recorded in the deploy history '{key}': {why} It cannot be chosen as a rollback target; the next deploy records itself as usual.");
 }

@@ -101,7 +101,9 @@ public abstract class WebAppPublishScenarios(LocalS3Server server, PackageFeedFi
         Assert.Contains(ServerSideCopy ? "— 2 uploaded" : "— 3 uploaded", result.Output);
         Assert.Contains(ServerSideCopy ? "1 metadata updated, 1 deleted, 8 unchanged" : "0 metadata updated, 1 deleted, 8 unchanged", result.Output);
         var sentWithState = server.RequestsTo(bucket).Since(before);
-        Assert.True(sentWithState.All[0].IsAccessCheck, "one cheap read before the first change");
+        // The deploy lease is the first request: it proves the endpoint and the credentials before the first change.
+        Assert.Equal($"PUT {Prefix}.staticoffload/lease.json", $"{sentWithState.All[0].Method} {sentWithState.All[0].Key}");
+        Assert.DoesNotContain(sentWithState.All, r => r.IsAccessCheck);
         var sent = sentWithState.WithoutState().WithoutAccessCheck().All;
         Assert.Equal(["PUT site/css/site.css", "PUT site/index.html"],
             sent.Where(r => r.IsUpload && r.Key != Prefix + "docs/nested/a+b #1 100%.txt").Select(r => $"{r.Method} {r.Key}").Order());
