@@ -160,11 +160,7 @@ public sealed class SyncStaticOffloadFiles : Microsoft.Build.Utilities.Task, ICa
             item.GetMetadata("FullPath"),
             item.Metadata("RelativePath"),
             item.FileName(),
-            item.Metadata("ContentType"),
-            item.Metadata("CacheControl"),
-            item.Metadata("ContentEncoding"),
-            item.Metadata("StorageClass"),
-            item.Metadata("Acl"),
+            item.Headers(),
             item.Metadata("EntryFile"))).ToArray(),
         Redirects = Redirects.Select(item => new RedirectSetting(
             item.ItemSpec, item.Metadata("Location"), item.Metadata("ContentType"), item.Metadata("CacheControl"))).ToArray(),

@@ -1,3 +1,5 @@
+using StaticOffload.Rules;
+
 namespace StaticOffload.Settings;
 
 /// <summary>
@@ -74,11 +76,7 @@ public sealed record FileSetting(
     string FullPath,
     string? RelativePath,
     string FileName,
-    string? ContentType = null,
-    string? CacheControl = null,
-    string? ContentEncoding = null,
-    string? StorageClass = null,
-    string? Acl = null,
+    HeaderMetadata Headers,
     string? EntryFile = null);
 
 /// <summary>One @(StaticOffloadRedirect) item.</summary>

@@ -184,9 +184,9 @@ public class SyncRequestBuilderTests
         {
             Files =
             [
-                new FileSetting("/p/wwwroot/css/site.css", @"css\site.css", "site.css", "text/css", "max-age=60", StorageClass: "STANDARD_IA",
-                    EntryFile: "false"),
-                new FileSetting("/p/extra/robots.txt", "  ", "robots.txt", EntryFile: "TRUE"),
+                new FileSetting("/p/wwwroot/css/site.css", @"css\site.css", "site.css",
+                    new(ContentType: "text/css", CacheControl: "max-age=60", StorageClass: "STANDARD_IA"), EntryFile: "false"),
+                new FileSetting("/p/extra/robots.txt", "  ", "robots.txt", new(), EntryFile: "TRUE"),
             ],
         });
 
