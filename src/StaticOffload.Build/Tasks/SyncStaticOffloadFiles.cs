@@ -154,7 +154,7 @@ public sealed class SyncStaticOffloadFiles : Microsoft.Build.Utilities.Task, ICa
         return !Log.HasLoggedErrors && result.Succeeded;
     }
 
-    private SyncSettings Settings() => new()
+    private SyncSettings Settings() => new(SnapshotFile)
     {
         Files = Files.Select(item => new FileSetting(
             item.GetMetadata("FullPath"),
@@ -187,7 +187,6 @@ public sealed class SyncStaticOffloadFiles : Microsoft.Build.Utilities.Task, ICa
         Concurrency = Concurrency,
         Timeout = Timeout,
         InvalidationMaxPaths = InvalidationMaxPaths,
-        SnapshotFile = SnapshotFile,
         ReportFile = ReportFile,
     };
 

@@ -6,7 +6,7 @@ namespace StaticOffload.Tests.Settings;
 
 public class SyncRequestBuilderTests
 {
-    private static readonly SyncSettings Minimal = new() { Bucket = "my-site-assets", SnapshotFile = "obj/snapshot.json" };
+    private static readonly SyncSettings Minimal = new("obj/snapshot.json") { Bucket = "my-site-assets" };
 
     private static SyncRequest Build(SyncSettings settings, Func<string, string?>? environment = null)
     {
