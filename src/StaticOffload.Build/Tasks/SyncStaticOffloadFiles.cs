@@ -154,17 +154,13 @@ public sealed class SyncStaticOffloadFiles : Microsoft.Build.Utilities.Task, ICa
         return !Log.HasLoggedErrors && result.Succeeded;
     }
 
-    private SyncSettings Settings() => new()
+    private SyncSettings Settings() => new(SnapshotFile)
     {
         Files = Files.Select(item => new FileSetting(
             item.GetMetadata("FullPath"),
             item.Metadata("RelativePath"),
             item.FileName(),
-            item.Metadata("ContentType"),
-            item.Metadata("CacheControl"),
-            item.Metadata("ContentEncoding"),
-            item.Metadata("StorageClass"),
-            item.Metadata("Acl"),
+            item.Headers(),
             item.Metadata("EntryFile"))).ToArray(),
         Redirects = Redirects.Select(item => new RedirectSetting(
             item.ItemSpec, item.Metadata("Location"), item.Metadata("ContentType"), item.Metadata("CacheControl"))).ToArray(),
@@ -191,7 +187,6 @@ public sealed class SyncStaticOffloadFiles : Microsoft.Build.Utilities.Task, ICa
         Concurrency = Concurrency,
         Timeout = Timeout,
         InvalidationMaxPaths = InvalidationMaxPaths,
-        SnapshotFile = SnapshotFile,
         ReportFile = ReportFile,
     };
 

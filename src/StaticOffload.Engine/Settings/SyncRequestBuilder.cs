@@ -121,12 +121,7 @@ public static class SyncRequestBuilder
             files[i++] = new SyncFile(
                 file.FullPath,
                 (Text.NullIfBlank(file.RelativePath) ?? file.FileName).Replace('\\', '/'),
-                new ObjectHeaders(
-                    Text.NullIfBlank(file.ContentType) ?? ContentTypeMap.Fallback,
-                    Text.NullIfBlank(file.CacheControl),
-                    Text.NullIfBlank(file.ContentEncoding),
-                    Text.NullIfBlank(file.StorageClass),
-                    Text.NullIfBlank(file.Acl)),
+                file.Headers.ToObjectHeaders(ContentTypeMap.Fallback),
                 SettingValues.Flag(file.EntryFile) ?? false);
         }
 

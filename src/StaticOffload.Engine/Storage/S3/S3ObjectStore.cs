@@ -525,7 +525,36 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         }
         catch (Exception ex) when (condition.IsConditional && ConditionRefusal(ex) is { } outcome)
         {
+            // The SDK retries a write whose answer was lost on the way back: the retry then finds the key holding what
+            // the first attempt wrote, and is refused. Refused only if the key holds something else.
+            if (outcome == ConditionalOutcome.PreconditionFailed && await HoldsAsync(key, body, cancellationToken).ConfigureAwait(false) is { } ours)
+            {
+                return new DocumentWrite(ConditionalOutcome.Done, ours.ETag, ours.VersionId);
+            }
+
             return new DocumentWrite(outcome);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not SyncFailedException)
+        {
+            throw Failure(ex, key);
+        }
+    }
+
+    /// <summary>The object at the key when it is exactly <paramref name="body"/> (its ETag is that content's), else null.</summary>
+    private async Task<StoredObject?> HoldsAsync(string key, byte[] body, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var head = await Client.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = StateBucket, Key = key }, cancellationToken)
+                .ConfigureAwait(false);
+            using var content = new MemoryStream(body, writable: false);
+            var digest = await Hashing.ContentHasher.HashStreamAsync(content, Layout.PartSize, Layout.MultipartThreshold, cancellationToken)
+                .ConfigureAwait(false);
+            return head.ContentLength == body.Length && Hashing.S3ETag.Normalize(head.ETag) == digest.ETag ? Stored(head.ETag, head.VersionId) : null;
+        }
+        catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not SyncFailedException)
         {
