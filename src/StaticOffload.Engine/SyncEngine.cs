@@ -75,8 +75,8 @@ public sealed class SyncEngine(IObjectStore store, ISyncLog log, TimeProvider? c
         if (!step.Plan!.Changes.Any())
         {
             // Nothing to send: no lease, and the state (if it needs writing at all) only on its own condition.
-            return await ExecuteAsync(request, step, snapshotStore, lease: null, step.Baseline!.RemoteStateETag, diagnostics, stopwatch,
-                cancellationToken).ConfigureAwait(false);
+            return await ExecuteAsync(request, step, lease: null, step.Baseline!.RemoteStateETag, diagnostics, stopwatch, cancellationToken)
+                .ConfigureAwait(false);
         }
 
         log.Important(RunNarration.Starting(store.Destination, step.Plan));
@@ -144,8 +144,7 @@ public sealed class SyncEngine(IObjectStore store, ISyncLog log, TimeProvider? c
             }
 
             lease.KeepAlive();
-            return await ExecuteAsync(request, step, snapshotStore, lease, stateETag, diagnostics, stopwatch, cancellationToken)
-                .ConfigureAwait(false);
+            return await ExecuteAsync(request, step, lease, stateETag, diagnostics, stopwatch, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -218,56 +217,17 @@ public sealed class SyncEngine(IObjectStore store, ISyncLog log, TimeProvider? c
     }
 
     /// <summary>Stages 5 and 6: execute the plan and record what was done (also when it stopped half-way).</summary>
-    private async Task<SyncResult> ExecuteAsync(SyncRequest request, PlanStep step, SnapshotStore snapshotStore, DeployLease? lease,
-        string? stateETag, List<Diagnostic> diagnostics, Stopwatch stopwatch, CancellationToken cancellationToken)
+    private async Task<SyncResult> ExecuteAsync(SyncRequest request, PlanStep step, DeployLease? lease, string? stateETag,
+        List<Diagnostic> diagnostics, Stopwatch stopwatch, CancellationToken cancellationToken)
     {
-        var plan = step.Plan!;
-        var baseline = step.Baseline!;
-        var loaded = step.Loaded!;
-        var executor = new PlanExecutor(store, request.Concurrency, log, request.Destination.Capabilities.Layout) { State = new(baseline.Entries, StringComparer.Ordinal) };
-        var writer = new SyncStateWriter(store, request, snapshotStore, _clock, log);
-        using var stopWatching = new CancellationTokenSource();
-        using var stopExecuting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lease?.Lost ?? CancellationToken.None);
-        var progress = Task.CompletedTask;
-        var checkpoints = Task.FromResult<Diagnostic?>(null);
-        if (plan.Changes.Any())
-        {
-            progress = new ProgressReporter(log).RunAsync(executor, plan, stopwatch, request.ProgressInterval, stopWatching.Token);
-            checkpoints = writer.CheckpointAsync(executor, baseline.Deploys, stopWatching.Token);
-        }
-
-        try
-        {
-            await executor.ExecuteAsync(plan, stopExecuting.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (lease?.LostTo is not null && !cancellationToken.IsCancellationRequested)
-        {
-            // Taken over: stop changing the bucket (no deletes); what was done is recorded below.
-        }
-        finally
-        {
-            await stopWatching.CancelAsync().ConfigureAwait(false);
-            await progress.ConfigureAwait(false);
-            if (await checkpoints.ConfigureAwait(false) is { } checkpointNotSaved)
+        var (plan, baseline, loaded) = (step.Plan!, step.Baseline!, step.Loaded!);
+        var executor = await new PlanRun(store, request, log, _clock).RunAsync(plan, baseline.Entries, baseline.Deploys, lease,
+            (executor, cancelled) => new ExecutionOutcome(executor, plan, baseline.Deploys, baseline.RemoteStateSha256,
+                HadSnapshot: loaded.Snapshot is not null, loaded.Fingerprint, _clock.GetUtcNow(), cancelled)
             {
-                diagnostics.Add(checkpointNotSaved);
-            }
-
-            if (lease?.LostTo is { } holder)
-            {
-                diagnostics.Add(Messages.DeployLeaseLost(Keys.ObjectKeys.Printable(CoordinationKeys.Lease(request.EffectiveStateKey)), holder));
-            }
-
-            // Runs on Ctrl+C too: what did happen is recorded, so the next run neither repeats nor misses it.
-            await writer.FinishAsync(new ExecutionOutcome(executor, plan, baseline.Deploys, baseline.RemoteStateSha256,
-                HadSnapshot: loaded.Snapshot is not null, loaded.Fingerprint, _clock.GetUtcNow(), cancellationToken.IsCancellationRequested)
-                {
-                    StateCondition = StateCondition(lease, baseline, stateETag),
-                }, diagnostics).ConfigureAwait(false);
-        }
-
-        diagnostics.AddRange(executor.Warnings);
-        diagnostics.AddRange(executor.Errors);
+                StateCondition = StateCondition(lease, baseline, stateETag),
+            },
+            diagnostics, stopwatch, cancellationToken).ConfigureAwait(false);
         return step.Planned!(stopwatch) with
         {
             Completed = executor.Completed.ToArray(),

@@ -195,7 +195,7 @@ public sealed class BaselineLoader(IObjectStore store, ISyncLog log)
     /// is ignored with a warning; the listing (and a HEAD per matching object) then tells what is there, and the end
     /// of the sync writes a good state over it.
     /// </summary>
-    private async Task<(SyncSnapshot? State, string? Sha256, DateTimeOffset? WrittenAt, string? ETag)> ReadRemoteStateAsync(SyncRequest request,
+    public async Task<(SyncSnapshot? State, string? Sha256, DateTimeOffset? WrittenAt, string? ETag)> ReadRemoteStateAsync(SyncRequest request,
         List<Diagnostic> diagnostics, CancellationToken cancellationToken)
     {
         var key = request.EffectiveStateKey;

@@ -166,13 +166,13 @@ public sealed class DeployLease : IAsyncDisposable
 
     private void Uncoordinated(string why, bool required, List<Diagnostic> diagnostics)
     {
-        var destination = _store.Destination;
+        var off = Messages.CoordinationOff(_store.Destination, why, required);
         if (required)
         {
-            throw new SyncFailedException(Messages.CoordinationUnavailable(destination, why));
+            throw new SyncFailedException(off);
         }
 
-        diagnostics.Add(Messages.CoordinationOff(destination, why));
+        diagnostics.Add(off);
         Coordinated = false;
     }
 

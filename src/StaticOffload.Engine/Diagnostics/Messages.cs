@@ -94,6 +94,8 @@ public static class Messages
 
     public static Diagnostic NegativeDeleteAfter() => Diagnostic.Error(InvalidPropertyCode, "StaticOffloadDeleteAfterDeploys and StaticOffloadDeleteAfterHours must be 0 or more.");
 
+    public static Diagnostic NegativeCoordinationSetting() => Diagnostic.Error(InvalidPropertyCode, $"StaticOffloadLockTimeout and StaticOffloadHistoryDepth must be 0 or more (defaults {Defaults.LockTimeoutSeconds} s and {Defaults.HistoryDepth} deploys).");
+
     public static Diagnostic UnknownProvider(string name, IEnumerable<string> known) => Diagnostic.Error(InvalidPropertyCode, $"StaticOffloadProvider is '{name}'; use one of: {string.Join(", ", known)}.");
 
     /// <param name="shown">The URL as it may be shown.</param>
@@ -229,7 +231,8 @@ public static class Messages
 
     [Summary("`StaticOffloadRequireCoordination=true` and the store does not honour conditional writes.")] public const string CoordinationUnavailableCode = "SO1036";
 
-    public static Diagnostic CoordinationUnavailable(string destination, string why) => Diagnostic.Error(CoordinationUnavailableCode, $"{destination} does not honour S3 conditional writes ({why}), so deploys cannot be coordinated, and StaticOffloadRequireCoordination=true. Nothing was changed. Use a store that supports If-None-Match / If-Match on PutObject (Amazon S3, MinIO, Cloudflare R2), or make sure only one deploy of this prefix runs at a time and set StaticOffloadRequireCoordination=false.");
+    /// <param name="required">StaticOffloadRequireCoordination: the error (SO1036, nothing is changed), else the warning (SO2011).</param>
+    public static Diagnostic CoordinationOff(string destination, string why, bool required) => required ? Diagnostic.Error(CoordinationUnavailableCode, $"{destination} does not honour S3 conditional writes ({why}), so deploys cannot be coordinated, and StaticOffloadRequireCoordination=true. Nothing was changed. Use a store that supports If-None-Match / If-Match on PutObject (Amazon S3, MinIO, Cloudflare R2), or make sure only one deploy of this prefix runs at a time and set StaticOffloadRequireCoordination=false.") : Diagnostic.Warning(CoordinationOffCode, $"{destination} does not honour S3 conditional writes ({why}): this deploy ran without the deploy lease, and the sync state was written unconditionally. Two deploys of this prefix at the same time could break the site; keep them one at a time, or set StaticOffloadRequireCoordination=true to make this an error.");
 
     [Summary("The deploy lease was taken over by another deploy while this one ran: stopped before deleting anything.")] public const string DeployLeaseLostCode = "SO1037";
 
@@ -296,8 +299,6 @@ public static class Messages
     public static Diagnostic ObjectChangedInBucket(string key, string destination, string? recordedETag, string? copyETag, string? file) => Diagnostic.Warning(ObjectChangedInBucketCode, $"'{key}' in {destination} is not the object this sync recorded (ETag \"{recordedETag}\", {(copyETag is null ? "the store refused the conditional copy" : $"the copy returned \"{copyETag}\"")}): something else wrote it. Its headers are not copied onto content nobody published; the file is uploaded instead.", file);
 
     [Summary("The store does not honour conditional writes: this deploy ran without the lease and the state's compare-and-swap.")] public const string CoordinationOffCode = "SO2011";
-
-    public static Diagnostic CoordinationOff(string destination, string why) => Diagnostic.Warning(CoordinationOffCode, $"{destination} does not honour S3 conditional writes ({why}): this deploy ran without the deploy lease, and the sync state was written unconditionally. Two deploys of this prefix at the same time could break the site; keep them one at a time, or set StaticOffloadRequireCoordination=true to make this an error.");
 
     [Summary("An expired deploy lease (a deploy that died) was taken over.")] public const string ExpiredLeaseTakenOverCode = "SO2012";
 

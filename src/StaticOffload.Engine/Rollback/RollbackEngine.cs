@@ -2,14 +2,11 @@ using System.Diagnostics;
 using StaticOffload.Baseline;
 using StaticOffload.Coordination;
 using StaticOffload.Diagnostics;
-using StaticOffload.Execution;
 using StaticOffload.History;
 using StaticOffload.Keys;
 using StaticOffload.Planning;
 using StaticOffload.Reporting;
 using StaticOffload.Safety;
-using StaticOffload.Snapshot;
-using StaticOffload.State;
 using StaticOffload.Storage;
 using StaticOffload.Sync;
 
@@ -34,7 +31,7 @@ public sealed class RollbackEngine(IObjectStore store, ISyncLog log, TimeProvide
         var result = new SyncResult { Diagnostics = diagnostics };
         try
         {
-            using var snapshotLock = await SnapshotLock.AcquireAsync(request.SnapshotPath, request.LockTimeout, cancellationToken).ConfigureAwait(false);
+            using var snapshotLock = await Snapshot.SnapshotLock.AcquireAsync(request.SnapshotPath, request.LockTimeout, cancellationToken).ConfigureAwait(false);
             DeployLease? lease = null;
             if (!request.DryRun)
             {
@@ -91,7 +88,8 @@ public sealed class RollbackEngine(IObjectStore store, ISyncLog log, TimeProvide
         }
 
         // What the bucket holds now: its state where the listing confirms it, else what the listing says.
-        var (state, stateSha, stateETag, writtenAt) = await ReadStateAsync(request, diagnostics, cancellationToken).ConfigureAwait(false);
+        var (state, stateSha, writtenAt, stateETag) = await new BaselineLoader(store, log).ReadRemoteStateAsync(request, diagnostics, cancellationToken)
+            .ConfigureAwait(false);
         var guard = new BaselineGuard(prefix);
         var listing = guard.Listing(await RemoteBaseline.ListAsync(store, prefix, cancellationToken).ConfigureAwait(false));
         var current = (await RemoteBaseline.BuildAsync(store, listing, [], state, writtenAt, request.Concurrency, cancellationToken)
@@ -142,40 +140,17 @@ public sealed class RollbackEngine(IObjectStore store, ISyncLog log, TimeProvide
 
         log.Important($"StaticOffload: {destination}: rolling back to {about}: {Format.Count(plan.Count(SyncActionKind.Copy))} to restore, {Format.Count(plan.Count(SyncActionKind.Delete))} to delete…");
         // The local snapshot and its stamp describe the bucket before the rollback: from here on, they may not vouch.
-        SyncStamp.Delete(request.SnapshotPath);
+        State.SyncStamp.Delete(request.SnapshotPath);
         lease?.KeepAlive();
-        var executor = new PlanExecutor(store, request.Concurrency, log, request.Destination.Capabilities.Layout)
-        {
-            State = new Dictionary<string, SnapshotEntry>(current, StringComparer.Ordinal),
-        };
-        var writer = new SyncStateWriter(store, request, new SnapshotStore(request.SnapshotPath), _clock, log);
-        using var stopExecuting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lease?.Lost ?? CancellationToken.None);
-        try
-        {
-            await executor.ExecuteAsync(plan, stopExecuting.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (lease?.LostTo is not null && !cancellationToken.IsCancellationRequested)
-        {
-            // Taken over: stop; what was done is recorded below.
-        }
-        finally
-        {
-            if (lease?.LostTo is { } holder)
-            {
-                diagnostics.Add(Messages.DeployLeaseLost(ObjectKeys.Printable(CoordinationKeys.Lease(request.EffectiveStateKey)), holder));
-            }
-
-            await writer.FinishAsync(new ExecutionOutcome(executor, plan, state?.Deploys ?? 0, stateSha, HadSnapshot: false, Fingerprint: null,
-                _clock.GetUtcNow(), cancellationToken.IsCancellationRequested)
+        var deploys = state?.Deploys ?? 0;
+        var executor = await new PlanRun(store, request, log, _clock).RunAsync(plan, current, deploys, lease,
+            (executor, cancelled) => new State.ExecutionOutcome(executor, plan, deploys, stateSha, HadSnapshot: false, Fingerprint: null, _clock.GetUtcNow(), cancelled)
             {
                 StateCondition = lease is { Coordinated: false } ? WriteCondition.None : stateETag is null ? WriteCondition.Absent : WriteCondition.Matching(stateETag),
                 Kind = DeployRecord.RollbackKind,
                 RestoredId = target.Id,
-            }, diagnostics).ConfigureAwait(false);
-        }
-
-        diagnostics.AddRange(executor.Warnings);
-        diagnostics.AddRange(executor.Errors);
+            },
+            diagnostics, stopwatch, cancellationToken).ConfigureAwait(false);
         return planned with { Completed = executor.Completed.ToArray() };
     }
 
@@ -198,27 +173,6 @@ public sealed class RollbackEngine(IObjectStore store, ISyncLog log, TimeProvide
         return history.Deploys.FirstOrDefault(d => d.Id == to)
                ?? throw new SyncFailedException(Messages.RollbackTargetUnknown(destination,
                    DeployRecord.IsValidId(to) ? $"no recorded deploy has the id '{to}'" : $"'{ObjectKeys.Printable(to)}' is not a deploy id (they look like 20261129-063102-3f2a)"));
-    }
-
-    private async Task<(SyncSnapshot? State, string? Sha256, string? ETag, DateTimeOffset? WrittenAt)> ReadStateAsync(SyncRequest request,
-        List<Diagnostic> diagnostics, CancellationToken cancellationToken)
-    {
-        var key = request.EffectiveStateKey;
-        var document = await store.ReadDocumentAsync(key, RemoteState.MaxCompressedBytes, cancellationToken).ConfigureAwait(false);
-        if (document is null)
-        {
-            return (null, null, null, null);
-        }
-
-        string? problem = "it is too large";
-        var state = document.TooLarge is null ? RemoteState.Read(document.Body, request.Destination.Prefix, out problem, request.Destination.Location) : null;
-        if (state is null)
-        {
-            diagnostics.Add(Messages.RemoteStateIgnored(ObjectKeys.Printable(key), problem));
-            return (null, null, document.ETag, null);
-        }
-
-        return (state, RemoteState.Hash(document.Body), document.ETag, document.LastModified);
     }
 
     /// <summary>The bucket's versions; none where it keeps none or the store cannot list them.</summary>

@@ -12,6 +12,8 @@ namespace StaticOffload.Settings;
 /// <param name="Provider">AWS (default), R2, MinIO, B2 or Compatible: defaults for ForcePathStyle, ChunkedUploads and
 /// ServerSideCopy.</param>
 /// <param name="Timeout">Seconds the endpoint may stay silent.</param>
+/// <param name="LockTimeout">Seconds to wait for another deploy's lease (and this project's snapshot lock).</param>
+/// <param name="SourceRevisionId">The source revision deployed, for the deploy history (MSBuild's SourceRevisionId).</param>
 public sealed record SyncSettings(
     string SnapshotFile,
     string? Bucket = null, string? Prefix = null,
@@ -21,7 +23,8 @@ public sealed record SyncSettings(
     string? DeleteAfterDeploys = null, string? DeleteAfterHours = null, bool AllowShrink = false,
     bool RemoteState = Defaults.RemoteState, string? StateKey = null, string? StateBucket = null, bool Verify = false,
     bool DryRun = false, string? Concurrency = null, string? Timeout = null,
-    string? InvalidationMaxPaths = null, string? ReportFile = null)
+    string? InvalidationMaxPaths = null, string? ReportFile = null,
+    string? LockTimeout = null, bool RequireCoordination = Defaults.RequireCoordination, string? HistoryDepth = null, string? SourceRevisionId = null)
 {
     /// <summary>@(StaticOffloadFile).</summary>
     public IReadOnlyList<FileSetting> Files { get; init; } = [];
