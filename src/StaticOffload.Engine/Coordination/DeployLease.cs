@@ -153,7 +153,8 @@ public sealed class DeployLease : IAsyncDisposable
     /// <summary>A second create of the key just written must be refused; a store that accepts it ignores conditions.</summary>
     private async Task<bool> ConditionsHoldAsync(CancellationToken cancellationToken)
     {
-        var again = await _store.WriteDocumentAsync(_key, Body(), "application/json", WriteCondition.Absent, cancellationToken)
+        var probe = (_mine with { Token = "probe-" + _mine.Token }).Serialize();
+        var again = await _store.WriteDocumentAsync(_key, probe, "application/json", WriteCondition.Probe, cancellationToken)
             .ConfigureAwait(false);
         if (again.Done)
         {
@@ -202,13 +203,23 @@ public sealed class DeployLease : IAsyncDisposable
                 DocumentWrite write;
                 try
                 {
-                    write = await _store.WriteDocumentAsync(_key, renewed.Serialize(), "application/json", WriteCondition.Matching(_etag!), stop)
-                        .ConfigureAwait(false);
+                    // Not cancelled when the deploy ends: a renewal cut off after the store applied it would leave the
+                    // release holding a stale ETag, and the lease behind until it expires.
+                    write = await _store.WriteDocumentAsync(_key, renewed.Serialize(), "application/json", WriteCondition.Matching(_etag!),
+                        CancellationToken.None).ConfigureAwait(false);
                 }
-                catch (SyncFailedException)
+                catch (SyncFailedException ex)
                 {
                     // A renewal that did not get through: the next tick tries again, well before the lease expires.
-                    continue;
+                    // Once it has expired, another deploy may hold it: this one must stop changing the bucket.
+                    if (_clock.GetUtcNow() < _mine.Until)
+                    {
+                        continue;
+                    }
+
+                    LostTo = $"nobody known: it expired at {_mine.Until.UtcDateTime:HH:mm:ss}Z while it could not be renewed ({ex.Diagnostic.Message})";
+                    await _lost.CancelAsync().ConfigureAwait(false);
+                    return;
                 }
 
                 if (write.Done)
@@ -218,8 +229,7 @@ public sealed class DeployLease : IAsyncDisposable
                     continue;
                 }
 
-                var taken = await _store.ReadDocumentAsync(_key, LeaseDocument.MaxBytes, stop).ConfigureAwait(false);
-                LostTo = taken is { TooLarge: null } && LeaseDocument.Parse(taken.Body) is { } other ? other.Describe() : "someone else (the lease object was replaced or removed)";
+                LostTo = await HolderAsync().ConfigureAwait(false) ?? "someone else (the lease object was replaced or removed)";
                 await _lost.CancelAsync().ConfigureAwait(false);
                 return;
             }
@@ -227,6 +237,20 @@ public sealed class DeployLease : IAsyncDisposable
         catch (OperationCanceledException)
         {
             // Disposed: the deploy is over.
+        }
+    }
+
+    /// <summary>Who holds the lease now, as far as its object says; null when unknown.</summary>
+    private async Task<string?> HolderAsync()
+    {
+        try
+        {
+            var taken = await _store.ReadDocumentAsync(_key, LeaseDocument.MaxBytes, CancellationToken.None).ConfigureAwait(false);
+            return taken is { TooLarge: null } && LeaseDocument.Parse(taken.Body) is { } other ? other.Describe() : null;
+        }
+        catch (SyncFailedException)
+        {
+            return null;
         }
     }
 

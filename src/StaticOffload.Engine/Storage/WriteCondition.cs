@@ -12,6 +12,12 @@ public sealed record WriteCondition
     /// <summary>The key holds nothing: <c>If-None-Match: *</c>.</summary>
     public static WriteCondition Absent { get; } = new() { IfAbsent = true };
 
+    /// <summary>
+    /// <c>If-None-Match: *</c> on a key known to exist, to learn whether the store honours the condition: its refusal
+    /// is the expected answer, so it is not checked against a retried write of the same bytes (one HEAD saved).
+    /// </summary>
+    public static WriteCondition Probe { get; } = new() { IfAbsent = true, ExpectRefusal = true };
+
     /// <summary>The key still holds the object with this ETag: <c>If-Match</c>.</summary>
     public static WriteCondition Matching(string etag) => new() { IfMatch = etag };
 
@@ -19,6 +25,9 @@ public sealed record WriteCondition
 
     /// <summary>The ETag without quotes; null when the write does not assume one.</summary>
     public string? IfMatch { get; private init; }
+
+    /// <summary>A refusal is the expected answer (<see cref="Probe"/>).</summary>
+    public bool ExpectRefusal { get; private init; }
 
     public bool IsConditional => IfAbsent || IfMatch is not null;
 

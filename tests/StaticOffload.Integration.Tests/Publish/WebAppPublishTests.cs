@@ -120,7 +120,6 @@ public abstract class WebAppPublishScenarios(LocalS3Server server, PackageFeedFi
         var requests = sentWithState.All.ToList();
         Assert.True(requests.FindLastIndex(r => r.Key == Prefix + ".staticoffload/state.json.gz" && r.IsUpload) > requests.FindLastIndex(r => !r.IsState),
             "the sync state is written after the changes");
-        Assert.Equal($"DELETE {Prefix}.staticoffload/lease.json", $"{requests[^1].Method} {requests[^1].Key}");
 
         var (_, response) = await server.GetAsync(bucket, Prefix + "docs/nested/a+b #1 100%.txt");
         Assert.True(Rules.ObjectHeaders.CacheControlEquivalent("public, max-age=3600", response.Headers.CacheControl));

@@ -527,7 +527,8 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         {
             // The SDK retries a write whose answer was lost on the way back: the retry then finds the key holding what
             // the first attempt wrote, and is refused. Refused only if the key holds something else.
-            if (outcome == ConditionalOutcome.PreconditionFailed && await HoldsAsync(key, body, cancellationToken).ConfigureAwait(false) is { } ours)
+            if (outcome == ConditionalOutcome.PreconditionFailed && !condition.ExpectRefusal
+                && await HoldsAsync(key, body, cancellationToken).ConfigureAwait(false) is { } ours)
             {
                 return new DocumentWrite(ConditionalOutcome.Done, ours.ETag, ours.VersionId);
             }
