@@ -48,4 +48,20 @@ public static class Defaults
 
     /// <summary>Cache-Control of a StaticOffloadRedirect object without its own: a moved redirect is seen at once.</summary>
     public const string RedirectCacheControl = "public, max-age=0, must-revalidate";
+
+    /// <summary>
+    /// StaticOffloadLockTimeout: seconds a deploy waits for another deploy's lease on the same prefix (and for another
+    /// sync of the same snapshot) before it fails with SO1034. Five minutes: longer than a dead deploy's lease lives, so
+    /// a waiting deploy always outlasts one that died.
+    /// </summary>
+    public const int LockTimeoutSeconds = 300;
+
+    /// <summary>A deploy lease not renewed for this many seconds has expired (a live deploy renews it every 40 s).</summary>
+    public const int LeaseSeconds = 120;
+
+    /// <summary>StaticOffloadRequireCoordination: a store without conditional writes is a warning (SO2011), not an error.</summary>
+    public const bool RequireCoordination = false;
+
+    /// <summary>StaticOffloadHistoryDepth: how many deploys the history keeps (and so how far back a rollback reaches).</summary>
+    public const int HistoryDepth = 20;
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using StaticOffload.Baseline;
+using StaticOffload.Coordination;
 using StaticOffload.Diagnostics;
 using StaticOffload.Execution;
 using StaticOffload.Planning;
@@ -19,6 +20,8 @@ namespace StaticOffload;
 /// <item>learn what is here and what is there (<see cref="BaselineLoader"/>);</item>
 /// <item>refuse a plan that is dangerous as a whole (<see cref="SafetyChecks"/>);</item>
 /// <item>plan, per key (<see cref="SyncPlanner"/>; a dry run stops here and prints it);</item>
+/// <item>when the plan changes anything, take the prefix's deploy lease (<see cref="DeployLease"/>) and check that the
+/// bucket's state is still the one planned from, else plan again from the bucket;</item>
 /// <item>execute, phase by phase (<see cref="PlanExecutor"/>);</item>
 /// <item>write what was done: checkpoints, the bucket's state, the snapshot, the stamp (<see cref="SyncStateWriter"/>).</item>
 /// </list>
@@ -60,15 +63,122 @@ public sealed class SyncEngine(IObjectStore store, ISyncLog log, TimeProvider? c
         CancellationToken cancellationToken)
     {
         var snapshotStore = new SnapshotStore(request.SnapshotPath);
-        var loaded = await new BaselineLoader(store, log).LoadAsync(request, snapshotStore, diagnostics, cancellationToken).ConfigureAwait(false);
+        var loader = new BaselineLoader(store, log);
+        var fromRequest = diagnostics.Count;
+        var step = await LoadAndPlanAsync(request, loader, snapshotStore, diagnostics, stopwatch, cancellationToken).ConfigureAwait(false);
+        var fromPlanning = diagnostics.GetRange(fromRequest, diagnostics.Count - fromRequest);
+        if (step.Stop is { } stopped)
+        {
+            return stopped;
+        }
+
+        if (!step.Plan!.Changes.Any())
+        {
+            // Nothing to send: no lease, and the state (if it needs writing at all) only on its own condition.
+            return await ExecuteAsync(request, step, lease: null, step.Baseline!.RemoteStateETag, diagnostics, stopwatch, cancellationToken)
+                .ConfigureAwait(false);
+        }
+
+        log.Important(RunNarration.Starting(store.Destination, step.Plan));
+        DeployLease lease;
+        try
+        {
+            // The lease is the first request of a deploy that changes something: it also proves that the endpoint
+            // answers and takes the credentials, before anything is changed.
+            lease = await DeployLease.AcquireAsync(store, CoordinationKeys.Lease(request.EffectiveStateKey), request.Identity ?? DeployIdentity.Current(null),
+                "deploy", new LeaseTiming(request.LeaseDuration, request.LockTimeout), probe: request.Destination.ServiceUrl is not null,
+                request.RequireCoordination, _clock, log, diagnostics, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SyncFailedException ex)
+        {
+            diagnostics.Add(ex.Diagnostic);
+            return step.Planned!.Invoke(stopwatch);
+        }
+
+        await using (lease.ConfigureAwait(false))
+        {
+            if (!step.Baseline!.Listed && request.Destination.StateBucket is not null)
+            {
+                // The lease proved the state bucket; one cheap read proves the site's bucket before anything changes.
+                try
+                {
+                    await store.CheckAccessAsync(request.Destination.Prefix, cancellationToken).ConfigureAwait(false);
+                }
+                catch (SyncFailedException ex)
+                {
+                    diagnostics.Add(ex.Diagnostic);
+                    return step.Planned!.Invoke(stopwatch) with { UsedListing = false };
+                }
+            }
+
+            var stateETag = step.Baseline.RemoteStateETag;
+            if (lease.Coordinated && request.RemoteState)
+            {
+                // Another deploy may have changed the bucket since this run's baseline (its snapshot is older than the
+                // bucket, or another agent deployed between our listing and our lease): plan again from the bucket.
+                bool current;
+                try
+                {
+                    (current, stateETag) = await loader.IsCurrentAsync(request, step.Baseline, cancellationToken).ConfigureAwait(false);
+                }
+                catch (SyncFailedException ex)
+                {
+                    diagnostics.Add(ex.Diagnostic);
+                    return step.Planned!.Invoke(stopwatch);
+                }
+
+                if (!current)
+                {
+                    log.Important($"StaticOffload: {store.Destination}: the bucket's sync state changed since this run's baseline (another deploy); reading the bucket again and planning anew.");
+                    request = request with { Verify = true };
+                    // What the first baseline warned about is found again, or no longer true.
+                    diagnostics.RemoveAll(fromPlanning.Contains);
+                    step = await LoadAndPlanAsync(request, loader, snapshotStore, diagnostics, stopwatch, cancellationToken).ConfigureAwait(false);
+                    if (step.Stop is { } replanStopped)
+                    {
+                        return replanStopped;
+                    }
+
+                    stateETag = step.Baseline!.RemoteStateETag;
+                }
+            }
+
+            lease.KeepAlive();
+            return await ExecuteAsync(request, step, lease, stateETag, diagnostics, stopwatch, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// On what the bucket's state may be replaced: the ETag this run read (or its absence), so another writer's state is
+    /// never overwritten blindly. Unconditional only where the lease found the store cannot coordinate. A run without
+    /// a lease that never learnt the state's ETag (a snapshot from an older version) leaves the state alone (null).
+    /// </summary>
+    private static WriteCondition? StateCondition(DeployLease? lease, BucketBaseline baseline, string? stateETag) => lease switch
+    {
+        { Coordinated: false } => WriteCondition.None,
+        not null => stateETag is null ? WriteCondition.Absent : WriteCondition.Matching(stateETag),
+        null when stateETag is not null => WriteCondition.Matching(stateETag),
+        null when baseline.Listed => WriteCondition.Absent,
+        null => null,
+    };
+
+    /// <summary>A planned run, or the result of one that stops before it changes anything.</summary>
+    private sealed record PlanStep(SyncResult? Stop, LoadedBaseline? Loaded = null, BucketBaseline? Baseline = null, SyncPlan? Plan = null,
+        Func<Stopwatch, SyncResult>? Planned = null);
+
+    /// <summary>Stages 2 to 4: the baseline, the guards, the plan (a dry run ends here).</summary>
+    private async Task<PlanStep> LoadAndPlanAsync(SyncRequest request, BaselineLoader loader, SnapshotStore snapshotStore,
+        List<Diagnostic> diagnostics, Stopwatch stopwatch, CancellationToken cancellationToken)
+    {
+        var loaded = await loader.LoadAsync(request, snapshotStore, diagnostics, cancellationToken).ConfigureAwait(false);
         if (loaded.NoChange)
         {
-            return Result(diagnostics, stopwatch) with { Plan = SyncPlanner.AllUnchanged(loaded.Local) };
+            return new PlanStep(Result(diagnostics, stopwatch) with { Plan = SyncPlanner.AllUnchanged(loaded.Local) });
         }
 
         if (loaded.Bucket is not { } baseline)
         {
-            return Result(diagnostics, stopwatch) with { UsedListing = loaded.Listed };
+            return new PlanStep(Result(diagnostics, stopwatch) with { UsedListing = loaded.Listed });
         }
 
         var local = loaded.Local;
@@ -76,14 +186,14 @@ public sealed class SyncEngine(IObjectStore store, ISyncLog log, TimeProvider? c
         if (SafetyChecks.Shrink(store.Destination, local.Count, previousLive, request.DeleteRemoved, request.AllowShrink) is { } shrank)
         {
             diagnostics.Add(shrank);
-            return Result(diagnostics, stopwatch) with { UsedListing = baseline.Listed };
+            return new PlanStep(Result(diagnostics, stopwatch) with { UsedListing = baseline.Listed });
         }
 
         var now = _clock.GetUtcNow();
         var prefix = request.Destination.Prefix;
         var policy = new DeletePolicy(request.DeleteRemoved, request.DeleteAfterDeploys, request.DeleteAfterAge, baseline.Deploys + 1, now, prefix);
         var plan = SyncPlanner.Plan(local, baseline.Entries, policy, request.Destination.Capabilities);
-        var planned = Result(diagnostics, stopwatch) with { Plan = plan, UsedListing = baseline.Listed };
+        SyncResult Planned(Stopwatch elapsed) => Result(diagnostics, elapsed) with { Plan = plan, UsedListing = baseline.Listed };
         var checks = SafetyChecks.Plan(new SafetyInput(plan, store.Destination, prefix, local.Count, request.AllowRootDelete, request.MaxDeletes));
         diagnostics.AddRange(checks);
         if (checks.Any(d => d.Severity == DiagnosticSeverity.Error))
@@ -94,71 +204,34 @@ public sealed class SyncEngine(IObjectStore store, ISyncLog log, TimeProvider? c
                 LogPlan(plan);
             }
 
-            return planned with { Elapsed = stopwatch.Elapsed };
+            return new PlanStep(Planned(stopwatch));
         }
 
         if (request.DryRun)
         {
             LogPlan(plan);
-            return planned with { Elapsed = stopwatch.Elapsed, DryRun = true };
+            return new PlanStep(Planned(stopwatch) with { DryRun = true });
         }
 
-        if (plan.Changes.Any())
-        {
-            log.Important(RunNarration.Starting(store.Destination, plan));
-            if (!baseline.Listed)
+        return new PlanStep(null, loaded, baseline, plan, Planned);
+    }
+
+    /// <summary>Stages 5 and 6: execute the plan and record what was done (also when it stopped half-way).</summary>
+    private async Task<SyncResult> ExecuteAsync(SyncRequest request, PlanStep step, DeployLease? lease, string? stateETag,
+        List<Diagnostic> diagnostics, Stopwatch stopwatch, CancellationToken cancellationToken)
+    {
+        var (plan, baseline, loaded) = (step.Plan!, step.Baseline!, step.Loaded!);
+        var executor = await new PlanRun(store, request, log, _clock).RunAsync(plan, baseline.Entries, baseline.Deploys, lease,
+            (executor, cancelled) => new ExecutionOutcome(executor, plan, baseline.Deploys, baseline.RemoteStateSha256,
+                HadSnapshot: loaded.Snapshot is not null, loaded.Fingerprint, _clock.GetUtcNow(), cancelled)
             {
-                // Nothing was read from the bucket this run: one cheap read first, so missing or refused credentials or
-                // a silent endpoint fail here, before anything is changed, not on the first upload.
-                try
-                {
-                    await store.CheckAccessAsync(prefix, cancellationToken).ConfigureAwait(false);
-                }
-                catch (SyncFailedException ex)
-                {
-                    diagnostics.Add(ex.Diagnostic);
-                    return planned with { Elapsed = stopwatch.Elapsed, UsedListing = false };
-                }
-            }
-        }
-
-        var executor = new PlanExecutor(store, request.Concurrency, log, request.Destination.Capabilities.Layout) { State = new(baseline.Entries, StringComparer.Ordinal) };
-        var writer = new SyncStateWriter(store, request, snapshotStore, _clock);
-        using var stopWatching = new CancellationTokenSource();
-        var progress = Task.CompletedTask;
-        var checkpoints = Task.FromResult<Diagnostic?>(null);
-        if (plan.Changes.Any())
-        {
-            progress = new ProgressReporter(log).RunAsync(executor, plan, stopwatch, request.ProgressInterval, stopWatching.Token);
-            checkpoints = writer.CheckpointAsync(executor, baseline.Deploys, stopWatching.Token);
-        }
-
-        try
-        {
-            await executor.ExecuteAsync(plan, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            await stopWatching.CancelAsync().ConfigureAwait(false);
-            await progress.ConfigureAwait(false);
-            if (await checkpoints.ConfigureAwait(false) is { } checkpointNotSaved)
-            {
-                diagnostics.Add(checkpointNotSaved);
-            }
-
-            // Runs on Ctrl+C too: what did happen is recorded, so the next run neither repeats nor misses it.
-            await writer.FinishAsync(new ExecutionOutcome(executor, plan, baseline.Deploys, baseline.RemoteStateSha256,
-                HadSnapshot: loaded.Snapshot is not null, loaded.Fingerprint, now, cancellationToken.IsCancellationRequested), diagnostics)
-                .ConfigureAwait(false);
-        }
-
-        diagnostics.AddRange(executor.Warnings);
-        diagnostics.AddRange(executor.Errors);
-        return planned with
+                StateCondition = StateCondition(lease, baseline, stateETag),
+            },
+            diagnostics, stopwatch, cancellationToken).ConfigureAwait(false);
+        return step.Planned!(stopwatch) with
         {
             Completed = executor.Completed.ToArray(),
             BytesUploaded = executor.BytesUploaded,
-            Elapsed = stopwatch.Elapsed,
         };
     }
 

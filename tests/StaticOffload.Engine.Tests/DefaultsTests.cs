@@ -32,6 +32,9 @@ public class DefaultsTests
         { "StaticOffloadEndpointHeaders", Defaults.HeadersFromEndpoints ? "true" : "false" },
         { "StaticOffloadDeleteAfterDeploys", "0" },
         { "StaticOffloadDeleteAfterHours", "0" },
+        { "StaticOffloadLockTimeout", $"{Defaults.LockTimeoutSeconds}" },
+        { "StaticOffloadRequireCoordination", Defaults.RequireCoordination ? "true" : "false" },
+        { "StaticOffloadHistoryDepth", $"{Defaults.HistoryDepth}" },
     };
 
     [Theory]

@@ -85,11 +85,7 @@ public sealed class ResolveStaticOffloadFiles : Microsoft.Build.Utilities.Task
     private static RuleSetting ToRule(ITaskItem item) => new(
         item.ItemSpec,
         item.GetMetadata("Pattern"),
-        item.Metadata("CacheControl"),
-        item.Metadata("ContentType"),
-        item.Metadata("ContentEncoding"),
-        item.Metadata("StorageClass"),
-        item.Metadata("Acl"),
+        item.Headers(),
         item.Metadata("Exclude"),
         item.Metadata("EntryFile"));
 

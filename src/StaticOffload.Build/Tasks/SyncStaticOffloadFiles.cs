@@ -4,18 +4,26 @@ using Microsoft.Build.Utilities;
 using StaticOffload.Diagnostics;
 using StaticOffload.Planning;
 using StaticOffload.Settings;
+using StaticOffload.Storage;
 using StaticOffload.Storage.S3;
 using StaticOffload.Sync;
 
 namespace StaticOffload.Build.Tasks;
 
 /// <summary>
-/// Mirrors @(StaticOffloadFile) to the bucket. Only translates: MSBuild inputs to <see cref="SyncSettings"/> (the
+/// Mirrors @(StaticOffloadFile) to the bucket; with <see cref="Operation"/> History or Rollback, prints the deploy
+/// history or rolls the bucket back to a recorded deploy (same destination settings, no files). Only translates: MSBuild inputs to <see cref="SyncSettings"/> (the
 /// engine's <see cref="SyncRequestBuilder"/> parses them), the engine's result to outputs and log messages.
 /// </summary>
 public sealed class SyncStaticOffloadFiles : Microsoft.Build.Utilities.Task, ICancelableTask
 {
     private readonly CancellationTokenSource _cancel = new();
+
+    /// <summary>Sync (default), History or Rollback: what the StaticOffloadSync, StaticOffloadHistory and StaticOffloadRollback targets ask.</summary>
+    public string? Operation { get; set; }
+
+    /// <summary>StaticOffloadRollbackTo: the deploy id to roll back to; empty for the one before the live deploy.</summary>
+    public string? RollbackTo { get; set; }
 
     /// <summary>Files with %(RelativePath) (the key below the prefix) and header metadata.</summary>
     public ITaskItem[] Files { get; set; } = [];
@@ -79,6 +87,16 @@ public sealed class SyncStaticOffloadFiles : Microsoft.Build.Utilities.Task, ICa
     /// <summary>StaticOffloadTimeout: seconds the endpoint may stay silent.</summary>
     public string? Timeout { get; set; }
 
+    /// <summary>StaticOffloadLockTimeout: seconds to wait for another deploy's lease.</summary>
+    public string? LockTimeout { get; set; }
+
+    public bool RequireCoordination { get; set; }
+
+    public string? HistoryDepth { get; set; }
+
+    /// <summary>$(SourceRevisionId), recorded in the deploy history.</summary>
+    public string? SourceRevisionId { get; set; }
+
     [Required]
     public string SnapshotFile { get; set; } = "";
 
@@ -113,39 +131,25 @@ public sealed class SyncStaticOffloadFiles : Microsoft.Build.Utilities.Task, ICa
             return false;
         }
 
-        var log = new QueuedLog();
-        SyncResult result;
-        try
+        if (string.Equals(Operation, "History", StringComparison.OrdinalIgnoreCase))
         {
-            using var store = new S3ObjectStore(request.Destination);
-            var engine = new SyncEngine(store, log);
-            System.Threading.Tasks.Task<SyncResult>? run = null;
-            using var termination = new Termination(_cancel, () => run ?? System.Threading.Tasks.Task.CompletedTask, request.Destination.Describe());
-            run = System.Threading.Tasks.Task.Run(() => engine.RunAsync(request, _cancel.Token));
-            // MSBuild's logger belongs to the build thread: messages from the engine's workers are relayed from here.
-            // A kernel wait, not Task.Wait: that one spins before it blocks, every 200 ms, on a CPU the uploads need.
-            var finished = ((IAsyncResult)run).AsyncWaitHandle;
-            while (!finished.WaitOne(TimeSpan.FromMilliseconds(200)))
+            var lines = Run(request, (store, log, _) => HistoryLines(request, store, log));
+            foreach (var line in lines ?? [])
             {
-                log.DrainTo(Log);
+                Log.LogMessage(MessageImportance.High, line);
             }
 
-            result = run.GetAwaiter().GetResult();
+            return lines is not null && !Log.HasLoggedErrors;
         }
-        catch (SyncFailedException ex)
+
+        var result = string.Equals(Operation, "Rollback", StringComparison.OrdinalIgnoreCase)
+            ? Run(request, (store, log, cancel) => new Rollback.RollbackEngine(store, log).RunAsync(request, Text.NullIfBlank(RollbackTo), cancel))
+            : Run(request, (store, log, cancel) => new SyncEngine(store, log).RunAsync(request, cancel));
+        if (result is null)
         {
-            log.DrainTo(Log);
-            Log.LogDiagnostic(ex.Diagnostic);
-            return false;
-        }
-        catch (OperationCanceledException)
-        {
-            log.DrainTo(Log);
-            Log.LogDiagnostic(Messages.SyncCancelled(request.Destination.Describe()));
             return false;
         }
 
-        log.DrainTo(Log);
         Uploaded = Items(result, SyncActionKind.Upload);
         MetadataUpdated = Items(result, SyncActionKind.UpdateMetadata);
         Deleted = Items(result, SyncActionKind.Delete);
@@ -154,17 +158,60 @@ public sealed class SyncStaticOffloadFiles : Microsoft.Build.Utilities.Task, ICa
         return !Log.HasLoggedErrors && result.Succeeded;
     }
 
-    private SyncSettings Settings() => new()
+    private static async System.Threading.Tasks.Task<IReadOnlyList<string>> HistoryLines(SyncRequest request, IObjectStore store, ISyncLog log)
+    {
+        var (history, _, problem) = await new History.HistoryRecorder(store, request, log).ReadAsync(CancellationToken.None).ConfigureAwait(false);
+        return problem is null
+            ? History.HistoryTable.Lines(history, store.Destination)
+            : [$"StaticOffload: the deploy history of {store.Destination} is not usable: {problem}."];
+    }
+
+    /// <summary>
+    /// Runs the engine off the build thread and relays its messages from here: MSBuild's logger belongs to the build
+    /// thread. Null when it failed (the failure is logged).
+    /// </summary>
+    private T? Run<T>(SyncRequest request, Func<IObjectStore, ISyncLog, CancellationToken, System.Threading.Tasks.Task<T>> work)
+        where T : class
+    {
+        var log = new QueuedLog();
+        try
+        {
+            using var store = new S3ObjectStore(request.Destination);
+            System.Threading.Tasks.Task<T>? run = null;
+            using var termination = new Termination(_cancel, () => run ?? System.Threading.Tasks.Task.CompletedTask, request.Destination.Describe());
+            run = System.Threading.Tasks.Task.Run(() => work(store, log, _cancel.Token));
+            // A kernel wait, not Task.Wait: that one spins before it blocks, every 200 ms, on a CPU the uploads need.
+            var finished = ((IAsyncResult)run).AsyncWaitHandle;
+            while (!finished.WaitOne(TimeSpan.FromMilliseconds(200)))
+            {
+                log.DrainTo(Log);
+            }
+
+            var result = run.GetAwaiter().GetResult();
+            log.DrainTo(Log);
+            return result;
+        }
+        catch (SyncFailedException ex)
+        {
+            log.DrainTo(Log);
+            Log.LogDiagnostic(ex.Diagnostic);
+            return null;
+        }
+        catch (OperationCanceledException)
+        {
+            log.DrainTo(Log);
+            Log.LogDiagnostic(Messages.SyncCancelled(request.Destination.Describe()));
+            return null;
+        }
+    }
+
+    private SyncSettings Settings() => new(SnapshotFile)
     {
         Files = Files.Select(item => new FileSetting(
             item.GetMetadata("FullPath"),
             item.Metadata("RelativePath"),
             item.FileName(),
-            item.Metadata("ContentType"),
-            item.Metadata("CacheControl"),
-            item.Metadata("ContentEncoding"),
-            item.Metadata("StorageClass"),
-            item.Metadata("Acl"),
+            item.Headers(),
             item.Metadata("EntryFile"))).ToArray(),
         Redirects = Redirects.Select(item => new RedirectSetting(
             item.ItemSpec, item.Metadata("Location"), item.Metadata("ContentType"), item.Metadata("CacheControl"))).ToArray(),
@@ -191,8 +238,11 @@ public sealed class SyncStaticOffloadFiles : Microsoft.Build.Utilities.Task, ICa
         Concurrency = Concurrency,
         Timeout = Timeout,
         InvalidationMaxPaths = InvalidationMaxPaths,
-        SnapshotFile = SnapshotFile,
         ReportFile = ReportFile,
+        LockTimeout = LockTimeout,
+        RequireCoordination = RequireCoordination,
+        HistoryDepth = HistoryDepth,
+        SourceRevisionId = SourceRevisionId,
     };
 
     private static ITaskItem[] Items(SyncResult result, SyncActionKind kind) =>

@@ -1,6 +1,7 @@
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 using StaticOffload.Diagnostics;
+using StaticOffload.Rules;
 
 namespace StaticOffload.Build.Tasks;
 
@@ -9,6 +10,9 @@ internal static class TaskItems
 {
     /// <summary>The metadata's value; null when not set (MSBuild reads an unset name as empty).</summary>
     public static string? Metadata(this ITaskItem item, string name) => Text.NullIfBlank(item.GetMetadata(name));
+
+    /// <summary>%(CacheControl), %(ContentType), %(ContentEncoding), %(StorageClass) and %(Acl).</summary>
+    public static HeaderMetadata Headers(this ITaskItem item) => HeaderMetadata.Read(item.Metadata);
 
     /// <summary>%(Filename)%(Extension): what an item is called when nothing says where it goes.</summary>
     public static string FileName(this ITaskItem item) => item.GetMetadata("Filename") + item.GetMetadata("Extension");

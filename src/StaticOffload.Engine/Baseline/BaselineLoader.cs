@@ -13,7 +13,9 @@ namespace StaticOffload.Baseline;
 /// <param name="Deploys">How many deploys changed the bucket so far (the delete grace period counts in these).</param>
 /// <param name="RemoteStateSha256">The hash of the bucket's state object as last read or written; null when unknown.</param>
 /// <param name="Listed">Learnt from a listing of the bucket (no snapshot, or Verify), not from the local snapshot.</param>
-public sealed record BucketBaseline(Dictionary<string, SnapshotEntry> Entries, int Deploys, string? RemoteStateSha256, bool Listed);
+/// <param name="RemoteStateETag">The ETag of that state object; null when unknown or when there was none.</param>
+public sealed record BucketBaseline(Dictionary<string, SnapshotEntry> Entries, int Deploys, string? RemoteStateSha256, bool Listed,
+    string? RemoteStateETag = null);
 
 /// <summary>The local files and the bucket's baseline, or why the run cannot go on.</summary>
 public sealed record LoadedBaseline
@@ -121,7 +123,7 @@ public sealed class BaselineLoader(IObjectStore store, ISyncLog log)
         try
         {
             baseline = fromSnapshot
-                ? new BucketBaseline(snapshot!.Entries, snapshot.Deploys, snapshot.RemoteStateSha256, Listed: false)
+                ? new BucketBaseline(snapshot!.Entries, snapshot.Deploys, snapshot.RemoteStateSha256, Listed: false, snapshot.RemoteStateETag)
                 : await CompareWithBucketAsync(request, bucket!, local, cancellationToken).ConfigureAwait(false);
             if (snapshot is not null && request.Verify)
             {
@@ -143,9 +145,30 @@ public sealed class BaselineLoader(IObjectStore store, ISyncLog log)
         return new LoadedBaseline { Local = local, Bucket = baseline, Snapshot = snapshot, Fingerprint = fingerprint, Listed = baseline.Listed };
     }
 
+    /// <summary>
+    /// Whether the bucket's state object is still the one this run's baseline came from, checked once the deploy holds
+    /// the lease: one conditional read (<c>If-None-Match</c> on the ETag known, so an unchanged state is not downloaded).
+    /// When another deploy wrote it since (the local snapshot is older than the bucket), the caller re-reads the bucket
+    /// and plans again. Returns the state's ETag, for the write at the end to be conditional on it.
+    /// </summary>
+    public async Task<(bool Current, string? ETag)> IsCurrentAsync(SyncRequest request, BucketBaseline baseline, CancellationToken cancellationToken)
+    {
+        var document = await store.ReadDocumentAsync(request.EffectiveStateKey, RemoteState.MaxCompressedBytes, cancellationToken,
+            ifNoneMatch: baseline.RemoteStateETag).ConfigureAwait(false);
+        if (document is null)
+        {
+            return (baseline.RemoteStateETag is null && baseline.RemoteStateSha256 is null, null);
+        }
+
+        var current = document.NotModified
+                      || (baseline.RemoteStateETag is not null && document.ETag == baseline.RemoteStateETag)
+                      || (baseline.RemoteStateSha256 is not null && document.TooLarge is null && RemoteState.Hash(document.Body) == baseline.RemoteStateSha256);
+        return (current, document.ETag);
+    }
+
     /// <summary>What the bucket says it holds: its listing and the state document a previous sync left there.</summary>
     private sealed record BucketListing(IReadOnlyList<RemoteObject> Objects, SyncSnapshot? State, string? StateSha256,
-        DateTimeOffset? StateWrittenAt)
+        DateTimeOffset? StateWrittenAt, string? StateETag)
     {
         public HashSet<string> Keys { get; } = Objects.Select(o => o.Key).ToHashSet(StringComparer.Ordinal);
     }
@@ -157,13 +180,14 @@ public sealed class BaselineLoader(IObjectStore store, ISyncLog log)
         SyncSnapshot? state = null;
         string? stateSha = null;
         DateTimeOffset? writtenAt = null;
+        string? stateETag = null;
         if (request.RemoteState)
         {
-            (state, stateSha, writtenAt) = await ReadRemoteStateAsync(request, diagnostics, cancellationToken).ConfigureAwait(false);
+            (state, stateSha, writtenAt, stateETag) = await ReadRemoteStateAsync(request, diagnostics, cancellationToken).ConfigureAwait(false);
         }
 
         var objects = await RemoteBaseline.ListAsync(store, prefix, cancellationToken).ConfigureAwait(false);
-        return new BucketListing(guard.Listing(objects), state, stateSha, writtenAt);
+        return new BucketListing(guard.Listing(objects), state, stateSha, writtenAt, stateETag);
     }
 
     /// <summary>
@@ -171,14 +195,14 @@ public sealed class BaselineLoader(IObjectStore store, ISyncLog log)
     /// is ignored with a warning; the listing (and a HEAD per matching object) then tells what is there, and the end
     /// of the sync writes a good state over it.
     /// </summary>
-    private async Task<(SyncSnapshot? State, string? Sha256, DateTimeOffset? WrittenAt)> ReadRemoteStateAsync(SyncRequest request,
+    public async Task<(SyncSnapshot? State, string? Sha256, DateTimeOffset? WrittenAt, string? ETag)> ReadRemoteStateAsync(SyncRequest request,
         List<Diagnostic> diagnostics, CancellationToken cancellationToken)
     {
         var key = request.EffectiveStateKey;
         var document = await store.ReadDocumentAsync(key, RemoteState.MaxCompressedBytes, cancellationToken).ConfigureAwait(false);
         if (document is null)
         {
-            return (null, null, null);
+            return (null, null, null, null);
         }
 
         string? problem;
@@ -195,10 +219,11 @@ public sealed class BaselineLoader(IObjectStore store, ISyncLog log)
         if (state is null)
         {
             diagnostics.Add(Messages.RemoteStateIgnored(ObjectKeys.Printable(key), problem));
-            return (null, null, null);
+            // Its ETag still counts: the state written at the end replaces exactly this object, or learns it changed.
+            return (null, null, null, document.ETag);
         }
 
-        return (state, RemoteState.Hash(document.Body), document.LastModified);
+        return (state, RemoteState.Hash(document.Body), document.LastModified, document.ETag);
     }
 
     private async Task<BucketBaseline> CompareWithBucketAsync(SyncRequest request, BucketListing bucket, IReadOnlyList<LocalFile> local,
@@ -207,6 +232,6 @@ public sealed class BaselineLoader(IObjectStore store, ISyncLog log)
         var result = await RemoteBaseline.BuildAsync(store, bucket.Objects, local, bucket.State, bucket.StateWrittenAt,
             request.Concurrency, cancellationToken).ConfigureAwait(false);
         log.Detail($"StaticOffload: no local snapshot; {result.Listed} objects listed, {result.TrustedFromState} confirmed by the bucket's sync state, {result.Headed} read with HEAD.");
-        return new BucketBaseline(result.Entries, bucket.State?.Deploys ?? 0, bucket.StateSha256, Listed: true);
+        return new BucketBaseline(result.Entries, bucket.State?.Deploys ?? 0, bucket.StateSha256, Listed: true, bucket.StateETag);
     }
 }

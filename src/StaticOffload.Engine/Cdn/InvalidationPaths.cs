@@ -21,9 +21,10 @@ public static class InvalidationPaths
                 SyncActionKind.Upload => action.Reason == SyncReason.ContentChanged,
                 SyncActionKind.UpdateMetadata => true,
                 SyncActionKind.Delete => true,
+                SyncActionKind.Copy => action.Previous is not null,
                 _ => false,
             };
-            var immutable = (action.Local?.Headers ?? action.Previous?.Headers)?.Immutable == true;
+            var immutable = (action.Local?.Headers ?? action.Restore?.Entry.Headers ?? action.Previous?.Headers)?.Immutable == true;
             if (!cached || immutable)
             {
                 continue;

@@ -148,6 +148,12 @@ public sealed class PlanExecutor(IObjectStore store, int concurrency, ISyncLog l
 
     private async Task RunAsync(SyncAction action, CancellationToken cancellationToken)
     {
+        if (action.Kind == SyncActionKind.Copy)
+        {
+            await RestoreAsync(action, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         if (action.Kind == SyncActionKind.UpdateMetadata)
         {
             if (await CopyAsync(action, cancellationToken).ConfigureAwait(false))
@@ -171,9 +177,9 @@ public sealed class PlanExecutor(IObjectStore store, int concurrency, ISyncLog l
     private async Task<bool> CopyAsync(SyncAction action, CancellationToken cancellationToken)
     {
         var file = action.Local!;
-        var returned = await store.UpdateHeadersAsync(action.Key, file.Headers, file.Digest!.Sha256, action.IfETag!, cancellationToken)
-            .ConfigureAwait(false);
-        var etag = returned is null ? null : S3ETag.Normalize(returned);
+        var returned = await store.CopyAsync(new CopySource(action.Key, null, action.IfETag!), action.Key, file.Headers, file.Digest!.Sha256,
+            replaceMetadata: true, cancellationToken).ConfigureAwait(false);
+        var etag = returned?.ETag;
         if (etag is null || (etag != action.IfETag && etag != file.Digest.Md5))
         {
             _warnings.Enqueue(Messages.ObjectChangedInBucket(ObjectKeys.Printable(action.Key), store.Destination, action.IfETag, etag,
@@ -189,21 +195,43 @@ public sealed class PlanExecutor(IObjectStore store, int concurrency, ISyncLog l
             Sha256 = file.Digest.Sha256,
             ETag = etag,
             Headers = file.Headers,
+            VersionId = returned!.VersionId,
+            EntryFile = file.EntryFile ? true : null,
         });
         _completed.Enqueue(action);
         log.Detail($"  {Verb(action),-9} {action.Key} ({action.Reason})");
         return true;
     }
 
+    /// <summary>
+    /// Copies the recorded object (or version) to the key, keeping the source's headers and sending what S3 never copies.
+    /// The copy must be of the content recorded: the ETag it returns is the recorded ETag or its MD5, else it fails.
+    /// </summary>
+    private async Task RestoreAsync(SyncAction action, CancellationToken cancellationToken)
+    {
+        var (source, entry, replaceHeaders) = action.Restore!;
+        var headers = entry.Headers ?? new Rules.ObjectHeaders(Rules.ContentTypeMap.Fallback);
+        var copied = await store.CopyAsync(source, action.Key, headers, entry.Sha256, replaceHeaders, cancellationToken).ConfigureAwait(false);
+        if (copied is null || (copied.ETag != S3ETag.Normalize(entry.ETag) && copied.ETag != entry.Md5))
+        {
+            throw new SyncFailedException(Messages.RestoreSourceChanged(ObjectKeys.Printable(action.Key), action.Restore.Describe(), store.Destination,
+                copied?.ETag));
+        }
+
+        Record(action.Key, entry with { ETag = copied.ETag, VersionId = copied.VersionId, Md5 = entry.Md5 ?? (S3ETag.IsMultipart(entry.ETag) ? null : copied.ETag) });
+        _completed.Enqueue(action);
+        log.Detail($"  {Verb(action),-9} {action.Key} (from {action.Restore.Describe()})");
+    }
+
     private async Task UploadAsync(SyncAction action, CancellationToken cancellationToken)
     {
         var file = action.Local!;
-        string etag;
+        StoredObject stored;
         if (file.FullPath.Length > 0 && file.Size <= BufferedUploadLimit)
         {
             using var body = FileBody.Read(file.FullPath, BufferedUploadLimit);
             var digest = ContentHasher.Hash(body.Content);
-            etag = await store.UploadBytesAsync(action.Key, body.Content, file.Headers, digest, cancellationToken).ConfigureAwait(false);
+            stored = await store.UploadBytesAsync(action.Key, body.Content, file.Headers, digest, cancellationToken).ConfigureAwait(false);
             // What was read is what was sent and hashed; its mtime is recorded, even if it is newer than the plan's.
             file = file with { Size = body.Length, LastWriteTicks = body.LastWriteTicks, Digest = digest };
             Interlocked.Add(ref _bytesSent, file.Size);
@@ -216,7 +244,7 @@ public sealed class PlanExecutor(IObjectStore store, int concurrency, ISyncLog l
             var sent = new Progress(this);
             try
             {
-                etag = await store.UploadAsync(action.Key, file.FullPath, file.Size, file.Headers, digest.Sha256,
+                stored = await store.UploadAsync(action.Key, file.FullPath, file.Size, file.Headers, digest.Sha256,
                     sent, cancellationToken).ConfigureAwait(false);
             }
             finally
@@ -240,8 +268,10 @@ public sealed class PlanExecutor(IObjectStore store, int concurrency, ISyncLog l
             LastWriteTicks = file.LastWriteTicks,
             Md5 = file.Digest!.Md5,
             Sha256 = file.Digest.Sha256,
-            ETag = S3ETag.Normalize(etag),
+            ETag = stored.ETag,
             Headers = file.Headers,
+            VersionId = stored.VersionId,
+            EntryFile = file.EntryFile ? true : null,
         });
         _completed.Enqueue(action);
         log.Detail($"  {Verb(action),-9} {action.Key} ({action.Reason}, {Format.Bytes(file.Size)})");
@@ -333,6 +363,7 @@ public sealed class PlanExecutor(IObjectStore store, int concurrency, ISyncLog l
     {
         SyncActionKind.Upload => "uploaded",
         SyncActionKind.UpdateMetadata => "updated",
+        SyncActionKind.Copy => "restored",
         _ => action.Kind.ToString().ToLowerInvariant(),
     };
 }

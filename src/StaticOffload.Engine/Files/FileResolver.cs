@@ -102,11 +102,7 @@ public static class FileResolver
     private static SyncRule ToRule(RuleSetting setting) => new(
         setting.Name,
         Glob.ParseList(setting.Pattern),
-        Text.NullIfBlank(setting.CacheControl),
-        Text.NullIfBlank(setting.ContentType),
-        Text.NullIfBlank(setting.ContentEncoding),
-        Text.NullIfBlank(setting.StorageClass),
-        Text.NullIfBlank(setting.Acl),
+        setting.Headers.WithoutBlanks(),
         SettingValues.Flag(setting.Exclude),
         SettingValues.Flag(setting.EntryFile));
 }

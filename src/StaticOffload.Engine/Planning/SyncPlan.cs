@@ -11,6 +11,12 @@ public enum SyncActionKind
 
     /// <summary>No longer published but kept in the bucket for the delete grace period; nothing is sent.</summary>
     Retain,
+
+    /// <summary>
+    /// A server-side copy of another object or of an earlier version (<see cref="SyncAction.Restore"/>): no bytes are
+    /// sent. A rollback restores every object this way.
+    /// </summary>
+    Copy,
 }
 
 public enum SyncReason
@@ -27,6 +33,9 @@ public enum SyncReason
     /// cannot be replaced by a copy: the file is uploaded instead.
     /// </summary>
     ChangedInBucket,
+
+    /// <summary>A rollback returns the key to what a recorded deploy left there.</summary>
+    RolledBack,
 }
 
 /// <summary>
@@ -56,16 +65,34 @@ public sealed record SyncAction(
     string Key,
     LocalFile? Local,
     SnapshotEntry? Previous,
-    string? IfETag = null)
+    string? IfETag = null,
+    Restore? Restore = null)
 {
     /// <summary>What a conditional copy becomes when the object is not the one recorded: the file is uploaded.</summary>
     public SyncAction? Fallback => Kind == SyncActionKind.UpdateMetadata
         ? this with { Kind = SyncActionKind.Upload, Reason = SyncReason.ChangedInBucket, IfETag = null }
         : null;
 
-    public override string ToString() => Kind == SyncActionKind.UpdateMetadata
-        ? $"{Kind,-14} {Reason,-14} {Key} (copy if ETag is \"{IfETag}\", else upload)"
-        : $"{Kind,-14} {Reason,-14} {Key}";
+    public override string ToString() => Kind switch
+    {
+        SyncActionKind.UpdateMetadata => $"{Kind,-14} {Reason,-14} {Key} (copy if ETag is \"{IfETag}\", else upload)",
+        SyncActionKind.Copy => $"{Kind,-14} {Reason,-14} {Key} (from {Restore!.Describe()})",
+        _ => $"{Kind,-14} {Reason,-14} {Key}",
+    };
+}
+
+/// <summary>What a <see cref="SyncActionKind.Copy"/> copies, and what the key holds afterwards.</summary>
+/// <param name="Source">The object (and version) copied, on the condition that it still has its recorded ETag.</param>
+/// <param name="Entry">The record the key gets: the headers to keep (S3 copies no ACL, storage class or redirect).</param>
+/// <param name="ReplaceHeaders">
+/// The live object already has the content and only its headers differ: copied onto itself with the recorded headers
+/// (REPLACE). Otherwise the source version keeps its own headers and metadata (COPY).
+/// </param>
+public sealed record Restore(Storage.CopySource Source, SnapshotEntry Entry, bool ReplaceHeaders = false)
+{
+    public string Describe() => Source.VersionId is null
+        ? $"'{Source.Key}' as it is, ETag \"{Source.IfETag}\""
+        : $"version {Source.VersionId} of '{Source.Key}', ETag \"{Source.IfETag}\"";
 }
 
 public sealed record SyncPlan(IReadOnlyList<SyncAction> Actions)

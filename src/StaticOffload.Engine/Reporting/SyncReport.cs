@@ -49,6 +49,7 @@ public static class SyncReport
             json.WriteStartObject("counts");
             json.WriteNumber("uploaded", result.CompletedCount(SyncActionKind.Upload));
             json.WriteNumber("metadataUpdated", result.CompletedCount(SyncActionKind.UpdateMetadata));
+            json.WriteNumber("copied", result.CompletedCount(SyncActionKind.Copy));
             json.WriteNumber("deleted", result.CompletedCount(SyncActionKind.Delete));
             json.WriteNumber("unchanged", result.Plan.Count(SyncActionKind.Unchanged));
             json.WriteNumber("retained", result.Plan.Count(SyncActionKind.Retain));
@@ -81,6 +82,11 @@ public static class SyncReport
                 else
                 {
                     json.WriteNull("size");
+                }
+
+                if (a.Restore is { } restore)
+                {
+                    json.WriteString("source", restore.Describe());
                 }
 
                 json.WriteBoolean("done", completed.Contains(a.Key));

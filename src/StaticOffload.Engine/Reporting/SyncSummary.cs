@@ -11,12 +11,14 @@ public static class SyncSummary
         if (result.DryRun)
         {
             var p = result.Plan;
-            return $"StaticOffload: {destination} — dry run: would upload {Count(p.Count(SyncActionKind.Upload))} ({Format.Bytes(p.UploadBytes)}), update metadata of {Count(p.Count(SyncActionKind.UpdateMetadata))}, delete {Count(p.Count(SyncActionKind.Delete))}; {Count(p.Count(SyncActionKind.Unchanged))} unchanged";
+            return $"StaticOffload: {destination} — dry run: would upload {Count(p.Count(SyncActionKind.Upload))} ({Format.Bytes(p.UploadBytes)}), update metadata of {Count(p.Count(SyncActionKind.UpdateMetadata))}, {(p.Count(SyncActionKind.Copy) > 0 ? $"copy {Count(p.Count(SyncActionKind.Copy))} server-side, " : "")}delete {Count(p.Count(SyncActionKind.Delete))}; {Count(p.Count(SyncActionKind.Unchanged))} unchanged";
         }
 
         var unchanged = result.Plan.Count(SyncActionKind.Unchanged);
         var line = $"StaticOffload: {destination} — {Count(result.CompletedCount(SyncActionKind.Upload))} uploaded ({Format.Bytes(result.BytesUploaded)}), " +
-                   $"{Count(result.CompletedCount(SyncActionKind.UpdateMetadata))} metadata updated, {Count(result.CompletedCount(SyncActionKind.Delete))} deleted, " +
+                   $"{Count(result.CompletedCount(SyncActionKind.UpdateMetadata))} metadata updated, " +
+                   (result.Plan.Count(SyncActionKind.Copy) > 0 ? $"{Count(result.CompletedCount(SyncActionKind.Copy))} copied server-side, " : "") +
+                   $"{Count(result.CompletedCount(SyncActionKind.Delete))} deleted, " +
                    $"{Count(unchanged)} unchanged in {Format.Seconds(result.Elapsed)}";
         if (!result.Succeeded)
         {

@@ -64,11 +64,11 @@ public sealed class RuleMatcher(
             }
 
             matched.Add(rule.Name);
-            cacheControl = Text.NullIfBlank(rule.CacheControl) ?? cacheControl;
-            contentType = Text.NullIfBlank(rule.ContentType) ?? contentType;
-            contentEncoding = Text.NullIfBlank(rule.ContentEncoding) ?? contentEncoding;
-            storageClass = Text.NullIfBlank(rule.StorageClass) ?? storageClass;
-            acl = Text.NullIfBlank(rule.Acl) ?? acl;
+            cacheControl = Text.NullIfBlank(rule.Headers.CacheControl) ?? cacheControl;
+            contentType = Text.NullIfBlank(rule.Headers.ContentType) ?? contentType;
+            contentEncoding = Text.NullIfBlank(rule.Headers.ContentEncoding) ?? contentEncoding;
+            storageClass = Text.NullIfBlank(rule.Headers.StorageClass) ?? storageClass;
+            acl = Text.NullIfBlank(rule.Headers.Acl) ?? acl;
             exclude = rule.Exclude ?? exclude;
             entry = rule.EntryFile ?? entry;
         }
@@ -90,8 +90,8 @@ public sealed class RuleMatcher(
             yield return Messages.RuleWithoutPattern(rule.Name);
         }
 
-        foreach (var problem in HeaderValidation.Check($"StaticOffloadRule '{rule.Name}'", rule.StorageClass, rule.Acl,
-                     rule.CacheControl, rule.ContentType, rule.ContentEncoding))
+        foreach (var problem in HeaderValidation.Check($"StaticOffloadRule '{rule.Name}'", rule.Headers.StorageClass,
+                     rule.Headers.Acl, rule.Headers.CacheControl, rule.Headers.ContentType, rule.Headers.ContentEncoding))
         {
             yield return problem;
         }

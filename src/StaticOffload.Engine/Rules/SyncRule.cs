@@ -7,11 +7,7 @@ namespace StaticOffload.Rules;
 public sealed record SyncRule(
     string Name,
     IReadOnlyList<Glob> Patterns,
-    string? CacheControl = null,
-    string? ContentType = null,
-    string? ContentEncoding = null,
-    string? StorageClass = null,
-    string? Acl = null,
+    HeaderMetadata Headers,
     bool? Exclude = null,
     bool? EntryFile = null)
 {

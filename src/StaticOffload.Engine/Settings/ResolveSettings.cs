@@ -1,3 +1,5 @@
+using StaticOffload.Rules;
+
 namespace StaticOffload.Settings;
 
 /// <summary>
@@ -55,11 +57,7 @@ public sealed record ExtraFileSetting(string FullPath, string? RelativePath, str
 public sealed record RuleSetting(
     string Name,
     string? Pattern,
-    string? CacheControl = null,
-    string? ContentType = null,
-    string? ContentEncoding = null,
-    string? StorageClass = null,
-    string? Acl = null,
+    HeaderMetadata Headers,
     string? Exclude = null,
     string? EntryFile = null);
 

@@ -38,6 +38,13 @@ public static class SyncRequestBuilder
             values.Report(Messages.TimeoutTooShort(settings.Timeout));
         }
 
+        var lockTimeout = values.Int(settings.LockTimeout, "StaticOffloadLockTimeout", Defaults.LockTimeoutSeconds);
+        var historyDepth = values.Int(settings.HistoryDepth, "StaticOffloadHistoryDepth", Defaults.HistoryDepth);
+        if (lockTimeout < 0 || historyDepth < 0)
+        {
+            values.Report(Messages.NegativeCoordinationSetting());
+        }
+
         var deleteAfterDeploys = values.Int(settings.DeleteAfterDeploys, "StaticOffloadDeleteAfterDeploys", 0);
         var deleteAfterHours = values.Int(settings.DeleteAfterHours, "StaticOffloadDeleteAfterHours", 0);
         var invalidationMaxPaths = values.Int(settings.InvalidationMaxPaths, "StaticOffloadInvalidationMaxPaths", Defaults.InvalidationMaxPaths);
@@ -90,6 +97,11 @@ public static class SyncRequestBuilder
             Verify = settings.Verify,
             AllowRootDelete = settings.AllowRootDelete,
             InvalidationMaxPaths = invalidationMaxPaths,
+            LockTimeout = TimeSpan.FromSeconds(lockTimeout),
+            RequireCoordination = settings.RequireCoordination,
+            HistoryDepth = historyDepth,
+            Identity = Coordination.DeployIdentity.FromEnvironment(environment ?? Environment.GetEnvironmentVariable, Text.NullIfBlank(settings.SourceRevisionId),
+                Environment.MachineName, Environment.UserName),
             ReportPath = Text.NullIfBlank(settings.ReportFile) is { } report ? Path.GetFullPath(report) : null,
             MarkdownSummaryPath = Text.NullIfBlank((environment ?? Environment.GetEnvironmentVariable)(StepSummaryVariable)),
         };
@@ -121,12 +133,7 @@ public static class SyncRequestBuilder
             files[i++] = new SyncFile(
                 file.FullPath,
                 (Text.NullIfBlank(file.RelativePath) ?? file.FileName).Replace('\\', '/'),
-                new ObjectHeaders(
-                    Text.NullIfBlank(file.ContentType) ?? ContentTypeMap.Fallback,
-                    Text.NullIfBlank(file.CacheControl),
-                    Text.NullIfBlank(file.ContentEncoding),
-                    Text.NullIfBlank(file.StorageClass),
-                    Text.NullIfBlank(file.Acl)),
+                file.Headers.ToObjectHeaders(ContentTypeMap.Fallback),
                 SettingValues.Flag(file.EntryFile) ?? false);
         }
 

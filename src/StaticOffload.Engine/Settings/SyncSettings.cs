@@ -1,69 +1,36 @@
+using StaticOffload.Rules;
+
 namespace StaticOffload.Settings;
 
 /// <summary>
 /// A sync's settings exactly as the user wrote them: the StaticOffload* properties as text, items as their metadata.
 /// Nothing here is parsed or defaulted; <see cref="SyncRequestBuilder"/> does that, in one place for every caller.
-/// Blank text means "not set".
+/// Blank text means "not set". Each is the sync task's parameter of the same name: the snapshot file, which a sync
+/// cannot do without, by position; the others by name, in an initializer
+/// (<c>new(snapshotFile) { Bucket = ..., Prefix = ... }</c>).
 /// </summary>
-public sealed record SyncSettings
+/// <param name="Provider">AWS (default), R2, MinIO, B2 or Compatible: defaults for ForcePathStyle, ChunkedUploads and
+/// ServerSideCopy.</param>
+/// <param name="Timeout">Seconds the endpoint may stay silent.</param>
+/// <param name="LockTimeout">Seconds to wait for another deploy's lease (and this project's snapshot lock).</param>
+/// <param name="SourceRevisionId">The source revision deployed, for the deploy history (MSBuild's SourceRevisionId).</param>
+public sealed record SyncSettings(
+    string SnapshotFile,
+    string? Bucket = null, string? Prefix = null,
+    string? Region = null, string? Profile = null, string? ServiceUrl = null,
+    string? Provider = null, string? ForcePathStyle = null, string? ChunkedUploads = null, string? ServerSideCopy = null,
+    bool Delete = Defaults.Delete, string? MaxDeletes = null, bool AllowRootDelete = false,
+    string? DeleteAfterDeploys = null, string? DeleteAfterHours = null, bool AllowShrink = false,
+    bool RemoteState = Defaults.RemoteState, string? StateKey = null, string? StateBucket = null, bool Verify = false,
+    bool DryRun = false, string? Concurrency = null, string? Timeout = null,
+    string? InvalidationMaxPaths = null, string? ReportFile = null,
+    string? LockTimeout = null, bool RequireCoordination = Defaults.RequireCoordination, string? HistoryDepth = null, string? SourceRevisionId = null)
 {
     /// <summary>@(StaticOffloadFile).</summary>
     public IReadOnlyList<FileSetting> Files { get; init; } = [];
 
     /// <summary>@(StaticOffloadRedirect).</summary>
     public IReadOnlyList<RedirectSetting> Redirects { get; init; } = [];
-
-    public string? Bucket { get; init; }
-
-    public string? Prefix { get; init; }
-
-    public string? Region { get; init; }
-
-    public string? Profile { get; init; }
-
-    public string? ServiceUrl { get; init; }
-
-    /// <summary>AWS (default), R2, MinIO, B2 or Compatible: defaults for the three settings below.</summary>
-    public string? Provider { get; init; }
-
-    public string? ForcePathStyle { get; init; }
-
-    public string? ChunkedUploads { get; init; }
-
-    public string? ServerSideCopy { get; init; }
-
-    public bool Delete { get; init; } = Defaults.Delete;
-
-    public string? MaxDeletes { get; init; }
-
-    public string? DeleteAfterDeploys { get; init; }
-
-    public string? DeleteAfterHours { get; init; }
-
-    public bool AllowShrink { get; init; }
-
-    public bool AllowRootDelete { get; init; }
-
-    public bool RemoteState { get; init; } = Defaults.RemoteState;
-
-    public string? StateKey { get; init; }
-
-    public string? StateBucket { get; init; }
-
-    public bool Verify { get; init; }
-
-    public bool DryRun { get; init; }
-
-    public string? Concurrency { get; init; }
-
-    /// <summary>Seconds the endpoint may stay silent.</summary>
-    public string? Timeout { get; init; }
-
-    public string? InvalidationMaxPaths { get; init; }
-
-    public string SnapshotFile { get; init; } = "";
-
-    public string? ReportFile { get; init; }
 }
 
 /// <summary>One @(StaticOffloadFile) item: its full path and metadata, as given.</summary>
@@ -74,11 +41,7 @@ public sealed record FileSetting(
     string FullPath,
     string? RelativePath,
     string FileName,
-    string? ContentType = null,
-    string? CacheControl = null,
-    string? ContentEncoding = null,
-    string? StorageClass = null,
-    string? Acl = null,
+    HeaderMetadata Headers,
     string? EntryFile = null);
 
 /// <summary>One @(StaticOffloadRedirect) item.</summary>

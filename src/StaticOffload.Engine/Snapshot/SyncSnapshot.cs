@@ -27,6 +27,15 @@ public sealed record SnapshotEntry
 
     /// <summary>The deploy number in which the key stopped being published.</summary>
     public int? RemovedAtDeploy { get; init; }
+
+    /// <summary>
+    /// In a versioned bucket, the version the write that recorded this entry created (null elsewhere, and for objects
+    /// recorded before this was kept): what a rollback copies back.
+    /// </summary>
+    public string? VersionId { get; init; }
+
+    /// <summary>True for an entry file (a page, a boot manifest): a rollback restores it after the assets. Null otherwise.</summary>
+    public bool? EntryFile { get; init; }
 }
 
 /// <summary>The state of one destination (endpoint + bucket + prefix) after the last sync.</summary>
@@ -48,6 +57,12 @@ public sealed record SyncSnapshot
     /// state is not uploaded again and a no-change publish sends no request at all.
     /// </summary>
     public string? RemoteStateSha256 { get; init; }
+
+    /// <summary>
+    /// Local snapshot only: the ETag of that state object, so a deploy can check with one conditional read that nobody
+    /// changed it since, and write the next one on the condition that nobody did.
+    /// </summary>
+    public string? RemoteStateETag { get; init; }
 
     public Dictionary<string, SnapshotEntry> Entries { get; init; } = new(StringComparer.Ordinal);
 }

@@ -21,7 +21,20 @@ public sealed record ExecutionOutcome(
     bool HadSnapshot,
     string? Fingerprint,
     DateTimeOffset Now,
-    bool Cancelled);
+    bool Cancelled)
+{
+    /// <summary>
+    /// What the bucket's state object must still be for this run's state to replace it: the ETag read under the lease
+    /// (or absent), so another writer's state is never overwritten blindly; none where the store cannot coordinate.
+    /// </summary>
+    /// <para>Null: this run may not write it (it never learnt the state's ETag and holds no lease).</para>
+    public WriteCondition? StateCondition { get; init; } = WriteCondition.None;
+
+    /// <summary>"deploy", or "rollback" with the deploy it restored: how the history records this run.</summary>
+    public string Kind { get; init; } = History.DeployRecord.DeployKind;
+
+    public string? RestoredId { get; init; }
+}
 
 /// <summary>
 /// The one answer to "when is state written, and what does it record?". Four records, all owned here:
@@ -39,7 +52,7 @@ public sealed record ExecutionOutcome(
 /// </list>
 /// Entries pair a content hash with an ETag only as the executor recorded them: proven by an upload or a checked copy.
 /// </summary>
-public sealed class SyncStateWriter(IObjectStore store, SyncRequest request, SnapshotStore snapshotStore, TimeProvider clock)
+public sealed class SyncStateWriter(IObjectStore store, SyncRequest request, SnapshotStore snapshotStore, TimeProvider clock, ISyncLog log)
 {
     /// <summary>Saves a checkpoint every interval until <paramref name="stop"/>; returns one SO2009 when any failed.</summary>
     public async Task<Diagnostic?> CheckpointAsync(PlanExecutor executor, int deploys, CancellationToken stop)
@@ -102,17 +115,44 @@ public sealed class SyncStateWriter(IObjectStore store, SyncRequest request, Sna
         // Unchanged since it was last written (baseline from the snapshot, nothing done, nothing refreshed): the
         // bucket's copy is current, and serializing 10,000 entries to learn that was most of a no-op's time.
         var remoteStateSha = run.RemoteStateSha256;
+        var remoteStateETag = run.StateCondition?.IfMatch;
         var stateUnchanged = !deployed && !refreshed && run.HadSnapshot && !request.Verify && run.RemoteStateSha256 is not null;
-        if (request.RemoteState && !stateUnchanged && !run.Cancelled)
+        if (request.RemoteState && !stateUnchanged && !run.Cancelled && run.StateCondition is { } condition)
         {
-            remoteStateSha = await WriteRemoteStateAsync(state, remoteStateSha, diagnostics).ConfigureAwait(false);
+            var written = await WriteRemoteStateAsync(state, remoteStateSha, condition, deployed, diagnostics).ConfigureAwait(false);
+            if (written.Conflict)
+            {
+                // Another writer's state is in the bucket: this run's snapshot no longer describes it. The next run
+                // reads the bucket instead, and converges.
+                SyncStamp.Delete(snapshotStore.Path);
+                snapshotStore.TryDelete();
+                return;
+            }
+
+            (remoteStateSha, remoteStateETag) = (written.Sha256, written.ETag ?? remoteStateETag);
         }
 
         // A run that changed nothing, not even a file time, leaves the snapshot as it is: with 100,000 files,
         // rewriting it would be most of a no-change publish.
         if (deployed || refreshed || !run.HadSnapshot || request.Verify || remoteStateSha != run.RemoteStateSha256)
         {
-            SaveSnapshot(state with { RemoteStateSha256 = remoteStateSha }, diagnostics);
+            SaveSnapshot(state with { RemoteStateSha256 = remoteStateSha, RemoteStateETag = remoteStateSha is null ? null : remoteStateETag }, diagnostics);
+        }
+
+        if (executor.Completed.Count > 0 && !run.Cancelled && (!request.RemoteState || remoteStateSha is not null))
+        {
+            var record = new History.DeployRecord(History.DeployRecord.NewId(run.Now), run.Now, run.Kind,
+                request.Identity ?? Coordination.DeployIdentity.Current(null), (request.Identity ?? Coordination.DeployIdentity.Current(null)).Revision,
+                executor.Completed.Count(a => a.Kind == SyncActionKind.Upload),
+                executor.Completed.Count(a => a.Kind is SyncActionKind.UpdateMetadata or SyncActionKind.Copy),
+                executor.Completed.Count(a => a.Kind == SyncActionKind.Delete),
+                state.Entries.Count,
+                Versioned: state.Entries.Count > 0 && state.Entries.Values.All(e => e.VersionId is not null),
+                run.RestoredId);
+            if (await new History.HistoryRecorder(store, request, log).RecordAsync(record, state).ConfigureAwait(false) is { } notRecorded)
+            {
+                diagnostics.Add(notRecorded);
+            }
         }
 
         // Clean end, nothing left for later: the next run with the same inputs can skip all of this.
@@ -143,11 +183,11 @@ public sealed class SyncStateWriter(IObjectStore store, SyncRequest request, Sna
                 continue;
             }
 
-            if (action.Kind == SyncActionKind.Unchanged)
+            if (action.Kind == SyncActionKind.Unchanged && action.Local is { } file)
             {
-                var file = action.Local!;
                 var refreshed = entry with
                 {
+                    EntryFile = file.EntryFile ? true : null,
                     LastWriteTicks = file.LastWriteTicks,
                     Md5 = file.Digest!.Md5,
                     Sha256 = file.Digest.Sha256,
@@ -171,27 +211,54 @@ public sealed class SyncStateWriter(IObjectStore store, SyncRequest request, Sna
         return changed;
     }
 
-    /// <summary>Writes the bucket's copy of the state when it differs from the one there; returns its hash.</summary>
-    private async Task<string?> WriteRemoteStateAsync(SyncSnapshot state, string? current, List<Diagnostic> diagnostics)
+    private sealed record StateWrite(string? Sha256, string? ETag, bool Conflict = false);
+
+    /// <summary>
+    /// Writes the bucket's copy of the state when it differs from the one there, on <paramref name="condition"/>: a
+    /// compare-and-swap on the state this run read. Returns its hash and ETag (null hash when it could not be written).
+    /// </summary>
+    /// <param name="changedObjects">This run changed objects: a refused write is then an error (SO1035), not a detail.</param>
+    private async Task<StateWrite> WriteRemoteStateAsync(SyncSnapshot state, string? current, WriteCondition condition, bool changedObjects,
+        List<Diagnostic> diagnostics)
     {
         var key = request.EffectiveStateKey;
         var body = RemoteState.Serialize(state with { Destination = request.Destination.Location });
         var sha = RemoteState.Hash(body);
         if (sha == current)
         {
-            return current;
+            return new StateWrite(current, condition.IfMatch);
         }
 
         try
         {
             // Not cancellable: a state that matches what was just done is worth the one extra request.
-            await store.WriteDocumentAsync(key, body, "application/gzip", CancellationToken.None).ConfigureAwait(false);
-            return sha;
+            var written = await store.WriteDocumentAsync(key, body, "application/gzip", condition, CancellationToken.None).ConfigureAwait(false);
+            if (written.Outcome == ConditionalOutcome.NotSupported)
+            {
+                // A store that refuses the conditional header (the lease found that already, or this run took none).
+                written = await store.WriteDocumentAsync(key, body, "application/gzip", WriteCondition.None, CancellationToken.None).ConfigureAwait(false);
+            }
+
+            if (written.Outcome == ConditionalOutcome.PreconditionFailed)
+            {
+                if (changedObjects)
+                {
+                    diagnostics.Add(Messages.StateChangedByAnotherWriter(ObjectKeys.Printable(key), store.Destination));
+                }
+                else
+                {
+                    log.Detail($"StaticOffload: the sync state {ObjectKeys.Printable(key)} changed while this run read the bucket (another deploy); left as that deploy wrote it.");
+                }
+
+                return new StateWrite(null, null, Conflict: true);
+            }
+
+            return new StateWrite(sha, written.ETag);
         }
         catch (SyncFailedException ex)
         {
             diagnostics.Add(Messages.RemoteStateFailed(ObjectKeys.Printable(key), ex.Diagnostic.Message));
-            return null;
+            return new StateWrite(null, null);
         }
     }
 

@@ -5,9 +5,12 @@ namespace StaticOffload.Storage;
 /// <summary>An object as a listing reports it.</summary>
 public sealed record RemoteObject(string Key, long Size, string ETag, DateTimeOffset? LastModified = null);
 
-/// <summary>A small object read whole (the sync state), with the server's time of its last write.</summary>
+/// <summary>A small object read whole (the sync state, the lease, the history), with the server's time of its last write.</summary>
 /// <param name="TooLarge">The object's size when it is over the limit asked for: then it was not downloaded.</param>
-public sealed record StoredDocument(byte[] Body, DateTimeOffset? LastModified, long? TooLarge = null);
+/// <param name="ETag">Its ETag without quotes, for a later write conditional on it.</param>
+/// <param name="NotModified">It still has the ETag the read named (304): nothing was downloaded.</param>
+public sealed record StoredDocument(byte[] Body, DateTimeOffset? LastModified, long? TooLarge = null, string? ETag = null,
+    bool NotModified = false);
 
 /// <summary>The outcome of one key in a batch delete; S3 answers 200 with per-key errors.</summary>
 public sealed record DeleteFailure(string Key, string Code, string Message);
@@ -33,34 +36,55 @@ public interface IObjectStore
     /// <summary>The headers the object carries, or null when it does not exist.</summary>
     Task<ObjectHeaders?> HeadAsync(string key, CancellationToken cancellationToken);
 
-    /// <summary>Uploads the file's bytes with the full header set; returns the object's ETag.</summary>
-    Task<string> UploadAsync(string key, string path, long size, ObjectHeaders headers, string sha256,
+    /// <summary>Uploads the file's bytes with the full header set; returns the object's ETag and version.</summary>
+    Task<StoredObject> UploadAsync(string key, string path, long size, ObjectHeaders headers, string sha256,
         IProgress<long>? bytesSent, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Uploads bytes already in memory (a small file read whole) with the full header set; returns the object's ETag.
-    /// The digest is of exactly these bytes, so the store can send their MD5 for the server to check.
+    /// Uploads bytes already in memory (a small file read whole) with the full header set; returns the object's ETag
+    /// and version. The digest is of exactly these bytes, so the store can send their MD5 for the server to check.
     /// </summary>
-    Task<string> UploadBytesAsync(string key, ArraySegment<byte> content, ObjectHeaders headers, Hashing.ContentDigest digest,
+    Task<StoredObject> UploadBytesAsync(string key, ArraySegment<byte> content, ObjectHeaders headers, Hashing.ContentDigest digest,
         CancellationToken cancellationToken);
 
     /// <summary>
-    /// Replaces the object's headers in place (server-side copy), on the condition that the object still has the ETag
-    /// <paramref name="ifETag"/>; returns the ETag the copy reports, or null when the store refused because the object
-    /// has another ETag. A store may ignore the condition: the caller checks the ETag returned.
+    /// A server-side copy of <paramref name="source"/> to <paramref name="key"/> (onto itself to replace its headers, or
+    /// from an earlier version to restore it), on the condition that the source still has the ETag
+    /// <see cref="CopySource.IfETag"/>; null when the store refused because it has another. A store may ignore the
+    /// condition: the caller checks the ETag returned.
     /// </summary>
-    Task<string?> UpdateHeadersAsync(string key, ObjectHeaders headers, string sha256, string ifETag,
+    /// <param name="replaceMetadata">
+    /// True: the object gets exactly <paramref name="headers"/> and <paramref name="sha256"/> (REPLACE). False: it keeps the
+    /// source's headers and metadata (COPY); only what S3 never copies (ACL, storage class, redirect) is taken from
+    /// <paramref name="headers"/>.
+    /// </param>
+    Task<StoredObject?> CopyAsync(CopySource source, string key, ObjectHeaders headers, string? sha256, bool replaceMetadata,
         CancellationToken cancellationToken);
+
+    /// <summary>Every version of every object below the prefix, delete markers included (for a rollback).</summary>
+    Task<IReadOnlyList<ObjectVersion>> ListVersionsAsync(string prefix, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<DeleteFailure>> DeleteAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken);
 
     /// <summary>
     /// Reads a small private object whole (from the state bucket, which is the site's unless configured otherwise), or
     /// null when it does not exist. An object over <paramref name="maxBytes"/> is not downloaded: see
-    /// <see cref="StoredDocument.TooLarge"/>.
+    /// <see cref="StoredDocument.TooLarge"/>. With <paramref name="ifNoneMatch"/>, an object that still has that ETag is
+    /// not downloaded either (<see cref="StoredDocument.NotModified"/>); a store that ignores the condition sends it.
     /// </summary>
-    Task<StoredDocument?> ReadDocumentAsync(string key, long maxBytes, CancellationToken cancellationToken);
+    Task<StoredDocument?> ReadDocumentAsync(string key, long maxBytes, CancellationToken cancellationToken, string? ifNoneMatch = null);
 
-    /// <summary>Writes a small private object to the state bucket (never public, never cached).</summary>
-    Task WriteDocumentAsync(string key, byte[] body, string contentType, CancellationToken cancellationToken);
+    /// <summary>
+    /// Writes a small private object to the state bucket (never public, never cached), on
+    /// <paramref name="condition"/>. A refused condition is an outcome, not an exception.
+    /// </summary>
+    Task<DocumentWrite> WriteDocumentAsync(string key, byte[] body, string contentType, WriteCondition condition,
+        CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes a private object of the state bucket if it still has the ETag <paramref name="ifMatch"/> (null: whatever
+    /// it holds). Where the store refuses a conditional delete, the ETag is checked with a HEAD first. Deleting what is
+    /// not there is done.
+    /// </summary>
+    Task<ConditionalOutcome> DeleteDocumentAsync(string key, string? ifMatch, CancellationToken cancellationToken);
 }

@@ -72,8 +72,23 @@ public sealed record SyncRequest
     /// <summary>Above this many CDN paths to invalidate, <see cref="SyncResult.InvalidationPaths"/> is one wildcard on the prefix.</summary>
     public int InvalidationMaxPaths { get; init; } = Defaults.InvalidationMaxPaths;
 
-    /// <summary>How long to wait for another sync of the same snapshot to finish.</summary>
-    public TimeSpan LockTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// StaticOffloadLockTimeout: how long to wait for another deploy's lease on the prefix, and for another sync of the
+    /// same snapshot on this machine, before failing.
+    /// </summary>
+    public TimeSpan LockTimeout { get; init; } = TimeSpan.FromSeconds(Defaults.LockTimeoutSeconds);
+
+    /// <summary>How long a deploy lease lives unless renewed (a deploy renews it three times as often).</summary>
+    public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(Defaults.LeaseSeconds);
+
+    /// <summary>StaticOffloadRequireCoordination: a store without conditional writes fails the deploy (SO1036).</summary>
+    public bool RequireCoordination { get; init; } = Defaults.RequireCoordination;
+
+    /// <summary>StaticOffloadHistoryDepth: deploys kept in the bucket's deploy history; 0 keeps none.</summary>
+    public int HistoryDepth { get; init; } = Defaults.HistoryDepth;
+
+    /// <summary>Who deploys, for the lease and the history; null for this machine's environment.</summary>
+    public Coordination.DeployIdentity? Identity { get; init; }
 
     /// <summary>How often a long sync reports progress and saves a checkpoint of the snapshot.</summary>
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(3);

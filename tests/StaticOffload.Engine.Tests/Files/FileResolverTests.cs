@@ -28,10 +28,10 @@ public sealed class FileResolverTests : IDisposable
         SourceFolder = "wwwroot",
         DefaultRules =
         [
-            new RuleSetting("Assets", "*.css;*.js", CacheControl: "public, max-age=31536000"),
-            new RuleSetting("Html", "*.html", CacheControl: "no-cache", EntryFile: "true"),
+            new RuleSetting("Assets", "*.css;*.js", new(CacheControl: "public, max-age=31536000")),
+            new RuleSetting("Html", "*.html", new(CacheControl: "no-cache"), EntryFile: "true"),
         ],
-        Rules = [new RuleSetting("Maps", "*.map", Exclude: "TRUE")],
+        Rules = [new RuleSetting("Maps", "*.map", new(), Exclude: "TRUE")],
     };
 
     private static string[] Keys(ResolveResult result) => result.Files.Select(f => f.RelativePath).ToArray();
@@ -82,8 +82,8 @@ public sealed class FileResolverTests : IDisposable
     {
         { s => s with { CompressedAssets = "Maybe" }, Messages.InvalidPropertyCode, "StaticOffloadCompressedAssets is 'Maybe'; use Skip (default) or Upload." },
         { s => s with { CompressedAssets = "7" }, Messages.InvalidPropertyCode, "StaticOffloadCompressedAssets is '7'" },
-        { s => s with { Rules = [new RuleSetting("Broken", "*.{css,js")] }, Messages.InvalidRuleCode, "StaticOffloadRule 'Broken' has an invalid Pattern" },
-        { s => s with { Rules = [new RuleSetting("Cold", "*.css", StorageClass: "FROZEN")] }, Messages.UnknownStorageClassCode, "FROZEN" },
+        { s => s with { Rules = [new RuleSetting("Broken", "*.{css,js", new())] }, Messages.InvalidRuleCode, "StaticOffloadRule 'Broken' has an invalid Pattern" },
+        { s => s with { Rules = [new RuleSetting("Cold", "*.css", new(StorageClass: "FROZEN"))] }, Messages.UnknownStorageClassCode, "FROZEN" },
     };
 
     [Theory]

@@ -9,10 +9,10 @@ public class FileSelectorTests
 
     private static readonly RuleMatcher Rules = new(
     [
-        new SyncRule("defaults", Glob.ParseList("**"), CacheControl: "max-age=60"),
-        new SyncRule("css", Glob.ParseList("*.css"), CacheControl: Immutable),
-        new SyncRule("html", Glob.ParseList("*.html"), CacheControl: "no-cache", EntryFile: true),
-        new SyncRule("maps", Glob.ParseList("*.map"), Exclude: true),
+        new SyncRule("defaults", Glob.ParseList("**"), new(CacheControl: "max-age=60")),
+        new SyncRule("css", Glob.ParseList("*.css"), new(CacheControl: Immutable)),
+        new SyncRule("html", Glob.ParseList("*.html"), new(CacheControl: "no-cache"), EntryFile: true),
+        new SyncRule("maps", Glob.ParseList("*.map"), new(), Exclude: true),
     ], new ContentTypeMap());
 
     private static SelectionResult Select(string? sourceFolder, params string[] relativePaths) =>
@@ -143,8 +143,8 @@ public class FileSelectorTests
     {
         var rules = new RuleMatcher(
         [
-            new SyncRule("css", Glob.ParseList("*.css"), CacheControl: Immutable, StorageClass: "STANDARD", Acl: "private"),
-            new SyncRule("siblings", Glob.ParseList("*.br"), StorageClass: "STANDARD_IA", Acl: "public-read"),
+            new SyncRule("css", Glob.ParseList("*.css"), new(CacheControl: Immutable, StorageClass: "STANDARD", Acl: "private")),
+            new SyncRule("siblings", Glob.ParseList("*.br"), new(StorageClass: "STANDARD_IA", Acl: "public-read")),
         ], new ContentTypeMap());
         var result = new FileSelector(rules, CompressedAssetMode.Upload)
             .Select([new PublishedFile("/p/site.css", "site.css"), new PublishedFile("/p/site.css.br", "site.css.br")], "");
@@ -188,7 +188,7 @@ public class FileSelectorTests
             ["site.css"] = new("no-cache", "text/css", false),
             ["site.css.br"] = new("no-cache", "text/css", false, "br"),
         };
-        var rules = new RuleMatcher([new SyncRule("Mine", Glob.ParseList("*.css"), CacheControl: "max-age=605")], new ContentTypeMap(), 0, framework);
+        var rules = new RuleMatcher([new SyncRule("Mine", Glob.ParseList("*.css"), new(CacheControl: "max-age=605"))], new ContentTypeMap(), 0, framework);
         var selector = new FileSelector(rules, CompressedAssetMode.Upload);
 
         var with = selector.Select([new PublishedFile("/p/site.css", "site.css"), new PublishedFile("/p/site.css.br", "site.css.br")], "");

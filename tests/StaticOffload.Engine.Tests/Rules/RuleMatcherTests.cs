@@ -8,7 +8,7 @@ public class RuleMatcherTests
     private static SyncRule Rule(string name, string patterns, string? cacheControl = null, string? contentType = null,
         string? contentEncoding = null, string? storageClass = null, string? acl = null, bool? exclude = null,
         bool? entryFile = null) =>
-        new(name, Glob.ParseList(patterns), cacheControl, contentType, contentEncoding, storageClass, acl, exclude, entryFile);
+        new(name, Glob.ParseList(patterns), new(cacheControl, contentType, contentEncoding, storageClass, acl), exclude, entryFile);
 
     private static RuleMatcher Matcher(params SyncRule[] rules) => new(rules, new ContentTypeMap());
 
@@ -225,8 +225,8 @@ public class RuleMatcherTests
     [Fact]
     public void Framework_headers_replace_the_package_defaults_and_a_user_rule_still_wins()
     {
-        var defaults = new SyncRule("Assets", Glob.ParseList("*.css"), CacheControl: "public, max-age=31536000");
-        var user = new SyncRule("Mine", Glob.ParseList("print.css"), CacheControl: "no-store");
+        var defaults = new SyncRule("Assets", Glob.ParseList("*.css"), new(CacheControl: "public, max-age=31536000"));
+        var user = new SyncRule("Mine", Glob.ParseList("print.css"), new(CacheControl: "no-store"));
         var framework = new Dictionary<string, StaticOffload.Endpoints.EndpointHeaders>
         {
             ["site.css"] = new("no-cache", "text/css", false),
@@ -245,7 +245,7 @@ public class RuleMatcherTests
     [Fact]
     public void Framework_encoding_of_a_precompressed_file_is_applied_and_a_user_rule_still_wins()
     {
-        var user = new SyncRule("Mine", Glob.ParseList("**/*.gz"), ContentEncoding: "identity");
+        var user = new SyncRule("Mine", Glob.ParseList("**/*.gz"), new(ContentEncoding: "identity"));
         var framework = new Dictionary<string, StaticOffload.Endpoints.EndpointHeaders>
         {
             ["app.js.br"] = new("no-cache", "text/javascript", false, "br"),

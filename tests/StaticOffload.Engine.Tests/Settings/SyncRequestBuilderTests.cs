@@ -6,7 +6,7 @@ namespace StaticOffload.Tests.Settings;
 
 public class SyncRequestBuilderTests
 {
-    private static readonly SyncSettings Minimal = new() { Bucket = "my-site-assets", SnapshotFile = "obj/snapshot.json" };
+    private static readonly SyncSettings Minimal = new("obj/snapshot.json") { Bucket = "my-site-assets" };
 
     private static SyncRequest Build(SyncSettings settings, Func<string, string?>? environment = null)
     {
@@ -184,9 +184,9 @@ public class SyncRequestBuilderTests
         {
             Files =
             [
-                new FileSetting("/p/wwwroot/css/site.css", @"css\site.css", "site.css", "text/css", "max-age=60", StorageClass: "STANDARD_IA",
-                    EntryFile: "false"),
-                new FileSetting("/p/extra/robots.txt", "  ", "robots.txt", EntryFile: "TRUE"),
+                new FileSetting("/p/wwwroot/css/site.css", @"css\site.css", "site.css",
+                    new(ContentType: "text/css", CacheControl: "max-age=60", StorageClass: "STANDARD_IA"), EntryFile: "false"),
+                new FileSetting("/p/extra/robots.txt", "  ", "robots.txt", new(), EntryFile: "TRUE"),
             ],
         });
 

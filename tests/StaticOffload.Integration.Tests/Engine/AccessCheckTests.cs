@@ -3,16 +3,17 @@ using StaticOffload.Tests.Infrastructure;
 namespace StaticOffload.Tests.Engine;
 
 /// <summary>
-/// A run that has read nothing from the bucket (it trusts its local snapshot) proves access with one cheap read
-/// before its first change; a run that changes nothing sends nothing at all.
+/// A run that has read nothing from the bucket (it trusts its local snapshot) proves access with the deploy lease, its
+/// first request, before its first change; a run that changes nothing sends nothing at all. The exact requests of a
+/// one-file deploy are what the lease and the history add to it.
 /// </summary>
 [Collection(EngineCollection.Name)]
 public sealed class AccessCheckTests(S3ServerFixture server)
 {
     [Fact]
-    public async Task A_run_from_a_snapshot_lists_one_key_before_its_first_change_and_a_no_change_run_sends_nothing()
+    public async Task A_deploy_from_a_snapshot_takes_the_lease_before_its_first_change_and_a_no_change_run_sends_nothing()
     {
-        var bucket = await server.CreateBucketAsync(nameof(A_run_from_a_snapshot_lists_one_key_before_its_first_change_and_a_no_change_run_sends_nothing));
+        var bucket = await server.CreateBucketAsync(nameof(A_deploy_from_a_snapshot_takes_the_lease_before_its_first_change_and_a_no_change_run_sends_nothing));
         using var harness = new EngineHarness(server, bucket, "site/");
         harness.Write("index.html", "<h1>one</h1>");
         await harness.SyncSucceededAsync();
@@ -25,10 +26,21 @@ public sealed class AccessCheckTests(S3ServerFixture server)
 
         harness.Write("index.html", "<h1>two</h1>");
         await harness.SyncSucceededAsync();
-        var sent = server.RequestsTo(bucket).Since(before).All;
-        Assert.True(sent[0].IsAccessCheck, string.Join(", ", sent.Select(r => $"{r.Method} {r.Url}")));
-        Assert.Contains("prefix=site%2F", sent[0].Url);
-        Assert.Single(sent, r => r.IsAccessCheck);
+        var sent = server.RequestsTo(bucket).Since(before).All.Select(r => $"{r.Method} {r.Key} {r.Status}").ToArray();
+        Assert.Equal(
+            [
+                "PUT site/.staticoffload/lease.json 200",  // take the lease: If-None-Match: *
+                "PUT site/.staticoffload/lease.json 412",  // prove the store refuses a second create (not sent to Amazon S3)
+                "GET site/.staticoffload/state.json.gz 304",  // the state is still the one planned from: If-None-Match
+                "PUT site/index.html 200",
+                "PUT site/.staticoffload/state.json.gz 200",  // If-Match on the ETag just read
+                $"PUT site/.staticoffload/deploys/{(await harness.HistoryAsync())!.Deploys[0].Id}.json.gz 200",
+                "GET site/.staticoffload/history.json 200",
+                "PUT site/.staticoffload/history.json 200",  // If-Match on the ETag just read
+                "DELETE site/.staticoffload/lease.json 204",  // release: If-Match on the lease's ETag
+            ],
+            sent);
+        Assert.DoesNotContain(server.RequestsTo(bucket).Since(before).All, r => r.IsAccessCheck);
         Assert.Contains(harness.Messages, m => m.Contains(": 1 to upload, 0 to update, 0 to delete…", StringComparison.Ordinal));
     }
 }

@@ -54,3 +54,10 @@ public sealed class MotoCollection : ICollectionFixture<MotoServerFixture>
 {
     public const string Name = "moto server";
 }
+
+/// <summary>moto's server and the package: real publishes where S3's conditional writes and object versions matter.</summary>
+[CollectionDefinition(Name)]
+public sealed class MotoPublishCollection : ICollectionFixture<MotoServerFixture>, ICollectionFixture<PackageFeedFixture>
+{
+    public const string Name = "moto server and package";
+}

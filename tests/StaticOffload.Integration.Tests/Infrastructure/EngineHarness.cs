@@ -65,6 +65,16 @@ public sealed class EngineHarness : IDisposable
 
     public TimeSpan LockTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long this harness's deploy lease lives unless renewed.</summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(Defaults.LeaseSeconds);
+
+    public bool RequireCoordination { get; set; }
+
+    public int HistoryDepth { get; set; } = Defaults.HistoryDepth;
+
+    /// <summary>Who this harness deploys as (the lease and the history name it).</summary>
+    public StaticOffload.Coordination.DeployIdentity Identity { get; set; } = new("test-agent", Ci: "Test", RunId: "1");
+
     /// <summary>Another endpoint (a fault-injecting proxy) instead of the server's own.</summary>
     public string? EndpointOverride { get; set; }
 
@@ -120,6 +130,10 @@ public sealed class EngineHarness : IDisposable
         Verify = Verify,
         AllowRootDelete = AllowRootDelete,
         LockTimeout = LockTimeout,
+        LeaseDuration = LeaseDuration,
+        RequireCoordination = RequireCoordination,
+        HistoryDepth = HistoryDepth,
+        Identity = Identity,
         Concurrency = Concurrency,
         ProgressInterval = ProgressInterval,
         DryRun = dryRun,
@@ -133,6 +147,29 @@ public sealed class EngineHarness : IDisposable
         using var client = S3ClientFactory.Create(request.Destination);
         var engine = new SyncEngine(new S3ObjectStore(client, request.Destination), new ListLog(Messages), Clock);
         return await engine.RunAsync(request, cancellationToken);
+    }
+
+    /// <summary>`-t:StaticOffloadRollback` without MSBuild: to <paramref name="to"/>, or the deploy before the live one.</summary>
+    public async Task<SyncResult> RollbackAsync(string? to = null, bool dryRun = false, CancellationToken cancellationToken = default)
+    {
+        var request = Request(dryRun);
+        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", S3ServerFixture.AccessKey);
+        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", S3ServerFixture.SecretKey);
+        using var client = S3ClientFactory.Create(request.Destination);
+        var engine = new StaticOffload.Rollback.RollbackEngine(new S3ObjectStore(client, request.Destination), new ListLog(Messages), Clock);
+        return await engine.RunAsync(request, to, cancellationToken);
+    }
+
+    /// <summary>The deploy history as the bucket holds it (null when there is none).</summary>
+    public async Task<StaticOffload.History.HistoryDocument?> HistoryAsync()
+    {
+        var request = Request();
+        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", S3ServerFixture.AccessKey);
+        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", S3ServerFixture.SecretKey);
+        using var client = S3ClientFactory.Create(request.Destination);
+        var (history, _, _) = await new StaticOffload.History.HistoryRecorder(new S3ObjectStore(client, request.Destination), request, new ListLog(Messages))
+            .ReadAsync(CancellationToken.None);
+        return history;
     }
 
     public async Task<SyncResult> SyncSucceededAsync()

@@ -60,6 +60,12 @@ public sealed record FaultProfile
     /// </summary>
     public long RequestBytesPerSecond { get; init; }
 
+    /// <summary>
+    /// Every request waits for this task before it is handled (after <see cref="Latency"/>), whatever
+    /// <see cref="FaultProxy.Enabled"/> says: a test holds one client back until another has reached a point. Null: no wait.
+    /// </summary>
+    public Task? HoldUntil { get; init; }
+
     /// <summary>No more faults once this many were injected under this profile, so a run with retries converges.</summary>
     public int MaxFaults { get; init; } = int.MaxValue;
 
@@ -268,6 +274,11 @@ public sealed class FaultProxy : IAsyncDisposable
                 if (profile.Latency > TimeSpan.Zero)
                 {
                     await Task.Delay(profile.Latency, cancellationToken).ConfigureAwait(false);
+                }
+
+                if (profile.HoldUntil is { } hold)
+                {
+                    await hold.WaitAsync(cancellationToken).ConfigureAwait(false);
                 }
 
                 var keepAlive = fault switch

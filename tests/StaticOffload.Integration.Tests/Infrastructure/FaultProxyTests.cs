@@ -139,6 +139,29 @@ public sealed class FaultProxyTests(S3ServerFixture server)
     }
 
     [Fact]
+    public async Task HoldUntil_keeps_every_request_from_the_server_until_the_task_completes()
+    {
+        var bucket = await server.CreateBucketAsync(nameof(HoldUntil_keeps_every_request_from_the_server_until_the_task_completes));
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var proxy = new FaultProxy(server.Endpoint, new FaultProfile { HoldUntil = release.Task });
+        using var client = ClientThrough(proxy, maxErrorRetry: 0);
+
+        var put = client.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "held.txt", ContentBody = "held" });
+        while (proxy.RequestsSeen == 0)
+        {
+            await Task.Delay(20);
+        }
+
+        await Task.Delay(300);
+        Assert.False(put.IsCompleted);
+        Assert.Empty(await server.ListAsync(bucket));
+        release.SetResult();
+        await put;
+
+        Assert.Equal("held"u8.ToArray(), (await server.GetAsync(bucket, "held.txt")).Body);
+    }
+
+    [Fact]
     public async Task Stall_holds_the_request_for_the_stall_duration()
     {
         var bucket = await server.CreateBucketAsync(nameof(Stall_holds_the_request_for_the_stall_duration));

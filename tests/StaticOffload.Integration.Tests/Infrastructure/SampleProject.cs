@@ -54,10 +54,25 @@ public sealed class SampleProject : IDisposable
         return new SampleProject(target, projectFile, feed, server);
     }
 
+    public string PublishedWebRoot => Path.Combine(Directory, "bin", "Release", "net10.0", "publish", "wwwroot");
+
     /// <summary>`dotnet publish -c Release` syncing to <paramref name="bucket"/> on the local server.</summary>
     public Task<ProcessResult> PublishAsync(string bucket, params string[] properties) =>
+        PublishThroughAsync(_server.Endpoint, bucket, properties);
+
+    /// <summary>`dotnet publish -c Release` syncing to <paramref name="bucket"/> through <paramref name="endpoint"/> (a proxy of the local server).</summary>
+    public Task<ProcessResult> PublishThroughAsync(string endpoint, string bucket, params string[] properties) =>
         DotNet.RunAsync(Directory,
             new[] { "publish", ProjectFile, "-c", "Release", "-nodeReuse:false", "-p:UseSharedCompilation=false",
+                    $"-p:StaticOffloadBucket={bucket}", $"-p:StaticOffloadServiceUrl={endpoint}",
+                    "-p:StaticOffloadForcePathStyle=true" }
+                .Concat(_server.PublishProperties.Concat(properties).Select(p => "-p:" + p)),
+            _server.Credentials());
+
+    /// <summary>`dotnet msbuild -t:<paramref name="target"/>` (no build, no restore) against <paramref name="bucket"/> on the local server.</summary>
+    public Task<ProcessResult> RunTargetAsync(string target, string bucket, params string[] properties) =>
+        DotNet.RunAsync(Directory,
+            new[] { "msbuild", ProjectFile, $"-t:{target}", "-p:Configuration=Release", "-nodeReuse:false",
                     $"-p:StaticOffloadBucket={bucket}", $"-p:StaticOffloadServiceUrl={_server.Endpoint}",
                     "-p:StaticOffloadForcePathStyle=true" }
                 .Concat(_server.PublishProperties.Concat(properties).Select(p => "-p:" + p)),

@@ -101,7 +101,9 @@ public abstract class WebAppPublishScenarios(LocalS3Server server, PackageFeedFi
         Assert.Contains(ServerSideCopy ? "— 2 uploaded" : "— 3 uploaded", result.Output);
         Assert.Contains(ServerSideCopy ? "1 metadata updated, 1 deleted, 8 unchanged" : "0 metadata updated, 1 deleted, 8 unchanged", result.Output);
         var sentWithState = server.RequestsTo(bucket).Since(before);
-        Assert.True(sentWithState.All[0].IsAccessCheck, "one cheap read before the first change");
+        // The deploy lease is the first request: it proves the endpoint and the credentials before the first change.
+        Assert.Equal($"PUT {Prefix}.staticoffload/lease.json", $"{sentWithState.All[0].Method} {sentWithState.All[0].Key}");
+        Assert.DoesNotContain(sentWithState.All, r => r.IsAccessCheck);
         var sent = sentWithState.WithoutState().WithoutAccessCheck().All;
         Assert.Equal(["PUT site/css/site.css", "PUT site/index.html"],
             sent.Where(r => r.IsUpload && r.Key != Prefix + "docs/nested/a+b #1 100%.txt").Select(r => $"{r.Method} {r.Key}").Order());
@@ -115,7 +117,9 @@ public abstract class WebAppPublishScenarios(LocalS3Server server, PackageFeedFi
         var order = sent.Select(r => r.IsDelete ? "delete" : r.Key).ToList();
         Assert.True(order.IndexOf(Prefix + "css/site.css") < order.IndexOf(Prefix + "index.html"));
         Assert.Equal("delete", order[^1]);
-        Assert.True(sentWithState.All[^1] is { IsState: true, IsUpload: true }, "the sync state is written after the changes");
+        var requests = sentWithState.All.ToList();
+        Assert.True(requests.FindLastIndex(r => r.Key == Prefix + ".staticoffload/state.json.gz" && r.IsUpload) > requests.FindLastIndex(r => !r.IsState),
+            "the sync state is written after the changes");
 
         var (_, response) = await server.GetAsync(bucket, Prefix + "docs/nested/a+b #1 100%.txt");
         Assert.True(Rules.ObjectHeaders.CacheControlEquivalent("public, max-age=3600", response.Headers.CacheControl));

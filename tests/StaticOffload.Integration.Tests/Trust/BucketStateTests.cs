@@ -139,7 +139,12 @@ public sealed class BucketStateTests(S3ServerFixture server)
         await harness.SyncSucceededAsync();
 
         Assert.DoesNotContain(await server.ListAsync(bucket, includeState: true), o => o.Key.Contains(".staticoffload", StringComparison.Ordinal));
-        Assert.Equal(["deploys/site-state.json.gz"], (await server.ListAsync(stateBucket, includeState: true)).Select(o => o.Key));
+        // The state, and beside it the deploy history and this deploy's manifest (the lease is gone once released).
+        var stateObjects = (await server.ListAsync(stateBucket, includeState: true)).Select(o => o.Key).ToArray();
+        Assert.Equal(3, stateObjects.Length);
+        Assert.Equal("deploys/site-state.json.gz", stateObjects[0]);
+        Assert.Matches(@"^deploys/site-state\.json\.gz\.deploys/\d{8}-\d{6}-[0-9a-f]{4}\.json\.gz$", stateObjects[1]);
+        Assert.Equal("deploys/site-state.json.gz.history.json", stateObjects[2]);
 
         // A fresh clone finds it there: no HEAD per object.
         File.Delete(harness.SnapshotPath);

@@ -129,6 +129,7 @@ public sealed class KeyRuleTests(S3ServerFixture server)
         var keys = (await server.ListAsync(harness.Bucket, includeState: true)).Select(o => o.Key).ToArray();
         Assert.Contains("other/keep.txt", keys);
         Assert.Contains("keep-at-root.txt", keys);
-        Assert.DoesNotContain(server.RequestsTo(harness.Bucket).Deletes, r => true);
+        // Only the deploy lease, released at the end of each sync, is deleted.
+        Assert.All(server.RequestsTo(harness.Bucket).Deletes, r => Assert.Equal("site/.staticoffload/lease.json", r.Key));
     }
 }

@@ -101,7 +101,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         }
     }
 
-    public async Task<string> UploadAsync(string key, string path, long size, ObjectHeaders headers, string sha256,
+    public async Task<StoredObject> UploadAsync(string key, string path, long size, ObjectHeaders headers, string sha256,
         IProgress<long>? bytesSent, CancellationToken cancellationToken)
     {
         if (Layout.IsMultipart(size))
@@ -138,10 +138,10 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         // wake-up each time, ~7% of the CPU of a 10,000-file upload) and counts the aws-chunked framing as file
         // bytes. A single PUT is below the multipart threshold; the caller counts it when it completes.
         var response = await Call(() => Client.PutObjectAsync(request, cancellationToken), key).ConfigureAwait(false);
-        return response.ETag ?? "";
+        return Stored(response.ETag, response.VersionId);
     }
 
-    public async Task<string> UploadBytesAsync(string key, ArraySegment<byte> content, ObjectHeaders headers,
+    public async Task<StoredObject> UploadBytesAsync(string key, ArraySegment<byte> content, ObjectHeaders headers,
         Hashing.ContentDigest digest, CancellationToken cancellationToken)
     {
         var request = new PutObjectRequest
@@ -168,8 +168,12 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         request.StorageClass = StorageClass(headers);
         request.CannedACL = Acl(headers);
         var response = await Call(() => Client.PutObjectAsync(request, cancellationToken), key).ConfigureAwait(false);
-        return response.ETag ?? "";
+        return Stored(response.ETag, response.VersionId);
     }
+
+    /// <summary>The ETag without quotes, and the version id where the bucket keeps versions ("null" is S3's word for none).</summary>
+    private static StoredObject Stored(string? etag, string? versionId) =>
+        new(Hashing.S3ETag.Normalize(etag), string.IsNullOrEmpty(versionId) || versionId == "null" ? null : versionId);
 
     /// <summary>The x-amz-checksum-crc32 form: the CRC-32 big-endian, in base64.</summary>
     public static string Crc32Base64(ReadOnlySpan<byte> content)
@@ -179,8 +183,9 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         return Convert.ToBase64String(bytes);
     }
 
-    private async Task<string> UploadMultipartAsync(string key, string path, long size, ObjectHeaders headers,
-        string? sha256, IProgress<long>? bytesSent, CancellationToken cancellationToken, string? bucket = null)
+    private async Task<StoredObject> UploadMultipartAsync(string key, string path, long size, ObjectHeaders headers,
+        string? sha256, IProgress<long>? bytesSent, CancellationToken cancellationToken, string? bucket = null,
+        WriteCondition? condition = null)
     {
         bucket ??= _destination.Bucket;
         var initiate = new InitiateMultipartUploadRequest
@@ -226,8 +231,10 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
                     Key = key,
                     UploadId = upload.UploadId,
                     PartETags = parts,
+                    IfNoneMatch = condition?.IfAbsent == true ? "*" : null,
+                    IfMatch = condition?.IfMatch is { } ifMatch ? $"\"{ifMatch}\"" : null,
                 }, cancellationToken).ConfigureAwait(false);
-                return complete.ETag ?? "";
+                return Stored(complete.ETag, complete.VersionId);
             }
             catch (AmazonS3Exception ex) when (ex.ErrorCode == "NoSuchUpload" && sha256 is not null)
             {
@@ -237,7 +244,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
                     new GetObjectMetadataRequest { BucketName = bucket, Key = key }, cancellationToken).ConfigureAwait(false);
                 if (head.ContentLength == size && head.Metadata["x-amz-meta-" + Sha256MetadataKey] == sha256)
                 {
-                    return head.ETag ?? "";
+                    return Stored(head.ETag, head.VersionId);
                 }
 
                 throw;
@@ -264,30 +271,41 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         }
     }
 
-    public async Task<string?> UpdateHeadersAsync(string key, ObjectHeaders headers, string sha256, string ifETag,
-        CancellationToken cancellationToken)
+    public async Task<StoredObject?> CopyAsync(CopySource source, string key, ObjectHeaders headers, string? sha256,
+        bool replaceMetadata, CancellationToken cancellationToken)
     {
-        // REPLACE replaces every header and resets the storage class, so the complete set is sent, never a diff.
         var request = new CopyObjectRequest
         {
             SourceBucket = _destination.Bucket,
-            SourceKey = key,
+            SourceKey = source.Key,
+            SourceVersionId = source.VersionId,
             DestinationBucket = _destination.Bucket,
             DestinationKey = key,
-            MetadataDirective = S3MetadataDirective.REPLACE,
             // x-amz-copy-source-if-match: copy only the object recorded with this content, not what someone else
             // wrote there since.
-            ETagToMatch = $"\"{ifETag}\"",
-            ContentType = headers.ContentType,
+            ETagToMatch = $"\"{source.IfETag}\"",
+            // S3 copies none of these, whichever the directive: an object keeps its ACL, storage class and redirect only
+            // when they are sent again.
             StorageClass = StorageClass(headers),
             CannedACL = Acl(headers),
             WebsiteRedirectLocation = headers.RedirectLocation,
         };
-        ApplyHeaders(request.Headers, request.Metadata, headers, sha256);
+        if (replaceMetadata)
+        {
+            // REPLACE replaces every header, so the complete set is sent, never a diff.
+            request.MetadataDirective = S3MetadataDirective.REPLACE;
+            request.ContentType = headers.ContentType;
+            ApplyHeaders(request.Headers, request.Metadata, headers, sha256);
+        }
+        else
+        {
+            request.MetadataDirective = S3MetadataDirective.COPY;
+        }
+
         try
         {
             var response = await Client.CopyObjectAsync(request, cancellationToken).ConfigureAwait(false);
-            return response.ETag ?? "";
+            return Stored(response.ETag, response.VersionId);
         }
         catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.PreconditionFailed)
         {
@@ -296,6 +314,39 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         catch (Exception ex) when (ex is not OperationCanceledException and not SyncFailedException)
         {
             throw Failure(ex, key);
+        }
+    }
+
+    public async Task<IReadOnlyList<ObjectVersion>> ListVersionsAsync(string prefix, CancellationToken cancellationToken)
+    {
+        var versions = new List<ObjectVersion>();
+        var request = new ListVersionsRequest { BucketName = _destination.Bucket, Prefix = prefix };
+        while (true)
+        {
+            var response = await Call(() => Client.ListVersionsAsync(request, cancellationToken), prefix).ConfigureAwait(false);
+            foreach (var v in response.Versions ?? [])
+            {
+                if (string.IsNullOrEmpty(v.VersionId) || v.VersionId == "null")
+                {
+                    continue;
+                }
+
+                versions.Add(new ObjectVersion(v.Key, v.VersionId, Hashing.S3ETag.Normalize(v.ETag), v.IsLatest == true,
+                    v.IsDeleteMarker == true, v.Size ?? 0));
+            }
+
+            if (response.IsTruncated != true)
+            {
+                return versions;
+            }
+
+            if (string.IsNullOrEmpty(response.NextKeyMarker))
+            {
+                throw new SyncFailedException(Messages.TruncatedListing(Destination));
+            }
+
+            request.KeyMarker = response.NextKeyMarker;
+            request.VersionIdMarker = response.NextVersionIdMarker;
         }
     }
 
@@ -361,7 +412,8 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         return failures;
     }
 
-    public async Task<StoredDocument?> ReadDocumentAsync(string key, long maxBytes, CancellationToken cancellationToken)
+    public async Task<StoredDocument?> ReadDocumentAsync(string key, long maxBytes, CancellationToken cancellationToken,
+        string? ifNoneMatch = null)
     {
         // The SDK retries a request whose answer fails in transit, but not a body (or an error document) cut off
         // while it is read here: retried as a whole, like the SDK would.
@@ -369,7 +421,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         {
             try
             {
-                return await ReadDocumentOnceAsync(key, maxBytes, cancellationToken).ConfigureAwait(false);
+                return await ReadDocumentOnceAsync(key, maxBytes, ifNoneMatch, cancellationToken).ConfigureAwait(false);
             }
             catch (SyncFailedException ex) when (attempt < 4 && ex.InnerException is not AmazonS3Exception { StatusCode: not 0 } && !S3Errors.IsFinal(ex))
             {
@@ -380,16 +432,28 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
 
     private string StateBucket => _destination.StateBucket ?? _destination.Bucket;
 
-    private async Task<StoredDocument?> ReadDocumentOnceAsync(string key, long maxBytes, CancellationToken cancellationToken)
+    private async Task<StoredDocument?> ReadDocumentOnceAsync(string key, long maxBytes, string? ifNoneMatch,
+        CancellationToken cancellationToken)
     {
         try
         {
-            using var response = await Client.GetObjectAsync(
-                new GetObjectRequest { BucketName = StateBucket, Key = key }, cancellationToken).ConfigureAwait(false);
+            var request = new GetObjectRequest { BucketName = StateBucket, Key = key };
+            if (ifNoneMatch is not null)
+            {
+                request.EtagToNotMatch = $"\"{ifNoneMatch}\"";
+            }
+
+            using var response = await Client.GetObjectAsync(request, cancellationToken).ConfigureAwait(false);
             DateTimeOffset? modified = response.LastModified is { } m ? new DateTimeOffset(m.ToUniversalTime(), TimeSpan.Zero) : null;
+            var etag = Hashing.S3ETag.Normalize(response.ETag);
+            if (response.HttpStatusCode == HttpStatusCode.NotModified)
+            {
+                return new StoredDocument([], modified, ETag: ifNoneMatch, NotModified: true);
+            }
+
             if (response.ContentLength > maxBytes)
             {
-                return new StoredDocument([], modified, response.ContentLength);
+                return new StoredDocument([], modified, response.ContentLength, etag);
             }
 
             // Bounded while it is read too: a body longer than its Content-Length said is not read to the end.
@@ -400,15 +464,96 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
             {
                 if (memory.Length + read > maxBytes)
                 {
-                    return new StoredDocument([], modified, memory.Length + read);
+                    return new StoredDocument([], modified, memory.Length + read, etag);
                 }
 
                 memory.Write(buffer, 0, read);
             }
 
-            return new StoredDocument(memory.ToArray(), modified);
+            return new StoredDocument(memory.ToArray(), modified, ETag: etag);
         }
         catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound && ex.ErrorCode is not "NoSuchBucket")
+        {
+            return null;
+        }
+        catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotModified && ifNoneMatch is not null)
+        {
+            return new StoredDocument([], null, ETag: ifNoneMatch, NotModified: true);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not SyncFailedException)
+        {
+            throw Failure(ex, key);
+        }
+    }
+
+    public async Task<DocumentWrite> WriteDocumentAsync(string key, byte[] body, string contentType, WriteCondition condition,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (Layout.IsMultipart(body.Length))
+            {
+                // A very large site's state: in parts, like any large file (single PUTs have limits on some stores).
+                var temporary = Path.GetTempFileName();
+                try
+                {
+                    await File.WriteAllBytesAsync(temporary, body, cancellationToken).ConfigureAwait(false);
+                    var stored = await UploadMultipartAsync(key, temporary, body.Length, new ObjectHeaders(contentType, "no-store"), null,
+                        null, cancellationToken, StateBucket, condition).ConfigureAwait(false);
+                    return new DocumentWrite(ConditionalOutcome.Done, stored.ETag, stored.VersionId);
+                }
+                finally
+                {
+                    File.Delete(temporary);
+                }
+            }
+
+            var request = new PutObjectRequest
+            {
+                BucketName = StateBucket,
+                Key = key,
+                InputStream = new MemoryStream(body, writable: false),
+                ContentType = contentType,
+                UseChunkEncoding = _destination.ChunkedUploads,
+                IfNoneMatch = condition.IfAbsent ? "*" : null,
+                IfMatch = condition.IfMatch is { } ifMatch ? $"\"{ifMatch}\"" : null,
+            };
+            request.Headers.CacheControl = "no-store";
+            var response = await Client.PutObjectAsync(request, cancellationToken).ConfigureAwait(false);
+            var written = Stored(response.ETag, response.VersionId);
+            return new DocumentWrite(ConditionalOutcome.Done, written.ETag, written.VersionId);
+        }
+        catch (Exception ex) when (condition.IsConditional && ConditionRefusal(ex) is { } outcome)
+        {
+            // The SDK retries a write whose answer was lost on the way back: the retry then finds the key holding what
+            // the first attempt wrote, and is refused. Refused only if the key holds something else.
+            if (outcome == ConditionalOutcome.PreconditionFailed && !condition.ExpectRefusal
+                && await HoldsAsync(key, body, cancellationToken).ConfigureAwait(false) is { } ours)
+            {
+                return new DocumentWrite(ConditionalOutcome.Done, ours.ETag, ours.VersionId);
+            }
+
+            return new DocumentWrite(outcome);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not SyncFailedException)
+        {
+            throw Failure(ex, key);
+        }
+    }
+
+    /// <summary>The object at the key when it is exactly <paramref name="body"/> (its ETag is that content's), else null.</summary>
+    private async Task<StoredObject?> HoldsAsync(string key, byte[] body, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var head = await Client.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = StateBucket, Key = key }, cancellationToken)
+                .ConfigureAwait(false);
+            using var content = new MemoryStream(body, writable: false);
+            var digest = await Hashing.ContentHasher.HashStreamAsync(content, Layout.PartSize, Layout.MultipartThreshold, cancellationToken)
+                .ConfigureAwait(false);
+            return head.ContentLength == body.Length && Hashing.S3ETag.Normalize(head.ETag) == digest.ETag ? Stored(head.ETag, head.VersionId) : null;
+        }
+        catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound)
         {
             return null;
         }
@@ -418,36 +563,66 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         }
     }
 
-    public async Task WriteDocumentAsync(string key, byte[] body, string contentType, CancellationToken cancellationToken)
+    public async Task<ConditionalOutcome> DeleteDocumentAsync(string key, string? ifMatch, CancellationToken cancellationToken)
     {
-        if (Layout.IsMultipart(body.Length))
+        var request = new DeleteObjectRequest { BucketName = StateBucket, Key = key, IfMatch = ifMatch is null ? null : $"\"{ifMatch}\"" };
+        try
         {
-            // A very large site's state: in parts, like any large file (single PUTs have limits on some stores).
-            var temporary = Path.GetTempFileName();
-            try
-            {
-                await File.WriteAllBytesAsync(temporary, body, cancellationToken).ConfigureAwait(false);
-                await UploadMultipartAsync(key, temporary, body.Length, new Rules.ObjectHeaders(contentType, "no-store"), null, null,
-                    cancellationToken, StateBucket).ConfigureAwait(false);
-                return;
-            }
-            finally
-            {
-                File.Delete(temporary);
-            }
+            await Client.DeleteObjectAsync(request, cancellationToken).ConfigureAwait(false);
+            return ConditionalOutcome.Done;
+        }
+        catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound && ex.ErrorCode is not "NoSuchBucket")
+        {
+            return ConditionalOutcome.Done;
+        }
+        catch (Exception ex) when (ConditionRefusal(ex) == ConditionalOutcome.PreconditionFailed)
+        {
+            return ConditionalOutcome.PreconditionFailed;
+        }
+        catch (Exception ex) when (ConditionRefusal(ex) == ConditionalOutcome.NotSupported)
+        {
+            // Checked where the store cannot: only what still has the ETag is deleted (a race of one round trip remains).
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not SyncFailedException)
+        {
+            throw Failure(ex, key);
         }
 
-        var request = new PutObjectRequest
+        try
         {
-            BucketName = StateBucket,
-            Key = key,
-            InputStream = new MemoryStream(body, writable: false),
-            ContentType = contentType,
-            UseChunkEncoding = _destination.ChunkedUploads,
-        };
-        request.Headers.CacheControl = "no-store";
-        await Call(() => Client.PutObjectAsync(request, cancellationToken), key).ConfigureAwait(false);
+            var head = await Client.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = StateBucket, Key = key }, cancellationToken)
+                .ConfigureAwait(false);
+            if (Hashing.S3ETag.Normalize(head.ETag) != ifMatch)
+            {
+                return ConditionalOutcome.PreconditionFailed;
+            }
+
+            await Client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = StateBucket, Key = key }, cancellationToken).ConfigureAwait(false);
+            return ConditionalOutcome.Done;
+        }
+        catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound && ex.ErrorCode is not "NoSuchBucket")
+        {
+            return ConditionalOutcome.Done;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not SyncFailedException)
+        {
+            throw Failure(ex, key);
+        }
     }
+
+    /// <summary>
+    /// How a store answers a condition it did not meet: 412 (or 404 NoSuchKey for If-Match on a missing key, 409 for
+    /// a conditional write racing another). One that does not take conditional headers at all answers 501 or names the
+    /// header as not implemented.
+    /// </summary>
+    private static ConditionalOutcome? ConditionRefusal(Exception ex) => ex switch
+    {
+        AmazonS3Exception { StatusCode: HttpStatusCode.PreconditionFailed } => ConditionalOutcome.PreconditionFailed,
+        AmazonS3Exception { StatusCode: HttpStatusCode.Conflict, ErrorCode: "ConditionalRequestConflict" } => ConditionalOutcome.PreconditionFailed,
+        AmazonS3Exception { StatusCode: HttpStatusCode.NotFound, ErrorCode: "NoSuchKey" } => ConditionalOutcome.PreconditionFailed,
+        AmazonS3Exception { StatusCode: HttpStatusCode.NotImplemented } => ConditionalOutcome.NotSupported,
+        _ => null,
+    };
 
     public void Dispose()
     {
