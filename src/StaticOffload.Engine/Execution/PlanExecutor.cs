@@ -171,10 +171,11 @@ public sealed class PlanExecutor(IObjectStore store, int concurrency, ISyncLog l
     private async Task<bool> CopyAsync(SyncAction action, CancellationToken cancellationToken)
     {
         var file = action.Local!;
-        var returned = await store.UpdateHeadersAsync(action.Key, file.Headers, file.Digest!.Sha256, action.IfETag!, cancellationToken)
+        var digest = DigestForCopy(file, action.IfETag!, cancellationToken);
+        var returned = await store.UpdateHeadersAsync(action.Key, file.Headers, digest.Sha256!, action.IfETag!, cancellationToken)
             .ConfigureAwait(false);
         var etag = returned is null ? null : S3ETag.Normalize(returned);
-        if (etag is null || (etag != action.IfETag && etag != file.Digest.Md5))
+        if (etag is null || (etag != action.IfETag && etag != digest.Md5))
         {
             _warnings.Enqueue(Messages.ObjectChangedInBucket(ObjectKeys.Printable(action.Key), store.Destination, action.IfETag, etag,
                 file.FullPath.Length > 0 ? file.FullPath : null));
@@ -185,14 +186,45 @@ public sealed class PlanExecutor(IObjectStore store, int concurrency, ISyncLog l
         {
             Size = file.Size,
             LastWriteTicks = file.LastWriteTicks,
-            Md5 = file.Digest.Md5,
-            Sha256 = file.Digest.Sha256,
             ETag = etag,
             Headers = file.Headers,
-        });
+        }.WithDigest(digest));
         _completed.Enqueue(action);
         log.Detail($"  {Verb(action),-9} {action.Key} ({action.Reason})");
         return true;
+    }
+
+    /// <summary>
+    /// What a copy needs: the SHA-256 the object's metadata restates, and the MD5 where the copy of a multipart object
+    /// returns one (S3 gives the copy a plain MD5 ETag). Known from the snapshot for large files; otherwise from one
+    /// read, whose XXH128 must still be the one the plan compared.
+    /// </summary>
+    private ContentDigest DigestForCopy(LocalFile file, string ifETag, CancellationToken cancellationToken)
+    {
+        var planned = file.Digest!;
+        var kinds = (planned.Sha256 is null ? DigestKinds.Sha256 : 0)
+                    | (planned.Md5 is null && S3ETag.IsMultipart(ifETag) ? DigestKinds.Md5 : 0);
+        if (kinds == DigestKinds.None || file.FullPath.Length == 0)
+        {
+            return planned;
+        }
+
+        ContentDigest read;
+        try
+        {
+            read = layout.HashFile(file.FullPath, kinds | DigestKinds.Xxh128, cancellationToken);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new SyncFailedException(Messages.FileUnreadable(file.FullPath, ex, beforeAnyChange: false), ex);
+        }
+
+        if (read.Size != file.Size || (planned.Xxh128 is not null && !string.Equals(read.Xxh128, planned.Xxh128, StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new SyncFailedException(Messages.FileChangedDuringUpload(file.FullPath));
+        }
+
+        return planned.With(read);
     }
 
     private async Task UploadAsync(SyncAction action, CancellationToken cancellationToken)
@@ -202,7 +234,10 @@ public sealed class PlanExecutor(IObjectStore store, int concurrency, ISyncLog l
         if (file.FullPath.Length > 0 && file.Size <= BufferedUploadLimit)
         {
             using var body = FileBody.Read(file.FullPath, BufferedUploadLimit);
-            var digest = ContentHasher.Hash(body.Content);
+            // What the request needs (the SHA-256: object metadata and the signed payload hash, one pass for both)
+            // and what the next run compares (XXH128). No MD5: the signed SHA-256 already lets the server reject
+            // damaged bytes, and the ETag the server returns is what gets recorded.
+            var digest = ContentHasher.HashBytes(body.Content, DigestKinds.Sha256 | DigestKinds.Xxh128, layout);
             etag = await store.UploadBytesAsync(action.Key, body.Content, file.Headers, digest, cancellationToken).ConfigureAwait(false);
             // What was read is what was sent and hashed; its mtime is recorded, even if it is newer than the plan's.
             file = file with { Size = body.Length, LastWriteTicks = body.LastWriteTicks, Digest = digest };
@@ -211,12 +246,12 @@ public sealed class PlanExecutor(IObjectStore store, int concurrency, ISyncLog l
         }
         else
         {
-            var digest = file.Digest ?? await HashAsync(file, cancellationToken).ConfigureAwait(false);
+            var digest = file.Digest is { Sha256: not null, Xxh128: not null } known ? known : await HashAsync(file, cancellationToken).ConfigureAwait(false);
             file = file with { Digest = digest };
             var sent = new Progress(this);
             try
             {
-                etag = await store.UploadAsync(action.Key, file.FullPath, file.Size, file.Headers, digest.Sha256,
+                etag = await store.UploadAsync(action.Key, file.FullPath, file.Size, file.Headers, digest.Sha256!,
                     sent, cancellationToken).ConfigureAwait(false);
             }
             finally
@@ -234,25 +269,35 @@ public sealed class PlanExecutor(IObjectStore store, int concurrency, ISyncLog l
             Interlocked.Add(ref _bytesUploaded, file.Size);
         }
 
+        // Proven by this upload: the server's ETag is of the bytes hashed here.
         Record(action.Key, new SnapshotEntry
         {
             Size = file.Size,
             LastWriteTicks = file.LastWriteTicks,
-            Md5 = file.Digest!.Md5,
-            Sha256 = file.Digest.Sha256,
             ETag = S3ETag.Normalize(etag),
             Headers = file.Headers,
-        });
+        }.WithDigest(file.Digest!));
         _completed.Enqueue(action);
         log.Detail($"  {Verb(action),-9} {action.Key} ({action.Reason}, {Format.Bytes(file.Size)})");
     }
 
-    /// <summary>A large file not hashed yet (its key was new): hashed before it streams, as the upload needs its SHA-256.</summary>
+    /// <summary>
+    /// A large file (streamed from disk): its SHA-256 goes in the request's metadata before the first byte is sent, so
+    /// it is read once before, with the XXH128 the snapshot records. Its MD5s are not needed: the ETag is the server's.
+    /// </summary>
     private async Task<ContentDigest> HashAsync(LocalFile file, CancellationToken cancellationToken)
     {
         try
         {
-            return await layout.HashFileAsync(file.FullPath, cancellationToken).ConfigureAwait(false);
+            var digest = await Task.Run(() => layout.HashFile(file.FullPath, DigestKinds.Sha256 | DigestKinds.Xxh128, cancellationToken),
+                cancellationToken).ConfigureAwait(false);
+            // The plan compared the bytes it hashed; these must be the same ones.
+            if (digest.Size != file.Size || (file.Digest?.Xxh128 is { } planned && !string.Equals(planned, digest.Xxh128, StringComparison.OrdinalIgnoreCase)))
+            {
+                throw new SyncFailedException(Messages.FileChangedDuringUpload(file.FullPath));
+            }
+
+            return file.Digest is { } known ? digest.With(known) : digest;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -146,11 +146,9 @@ public sealed class SyncStateWriter(IObjectStore store, SyncRequest request, Sna
             if (action.Kind == SyncActionKind.Unchanged)
             {
                 var file = action.Local!;
-                var refreshed = entry with
+                var refreshed = entry.WithDigest(file.Digest!) with
                 {
                     LastWriteTicks = file.LastWriteTicks,
-                    Md5 = file.Digest!.Md5,
-                    Sha256 = file.Digest.Sha256,
                     Headers = file.Headers,
                     RemovedAt = null,
                     RemovedAtDeploy = null,

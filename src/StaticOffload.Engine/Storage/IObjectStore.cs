@@ -39,7 +39,7 @@ public interface IObjectStore
 
     /// <summary>
     /// Uploads bytes already in memory (a small file read whole) with the full header set; returns the object's ETag.
-    /// The digest is of exactly these bytes, so the store can send their MD5 for the server to check.
+    /// The digest is of exactly these bytes and holds their SHA-256 (object metadata and the signed payload hash).
     /// </summary>
     Task<string> UploadBytesAsync(string key, ArraySegment<byte> content, ObjectHeaders headers, Hashing.ContentDigest digest,
         CancellationToken cancellationToken);
