@@ -81,7 +81,8 @@ public static class LocalInventory
             {
                 results[i] = file with
                 {
-                    Digest = new ContentDigest(entry.Size, entry.Md5, entry.Sha256, entry.Md5 is null ? null : LocalETag(entry, layout), entry.Xxh128),
+                    Digest = new ContentDigest(entry.Size, entry.Md5, entry.Sha256,
+                        entry.Md5 is null ? null : LocalETag(entry, layout), entry.Xxh128),
                 };
                 continue;
             }
@@ -92,7 +93,8 @@ public static class LocalInventory
         // Opened now, not first when its turn to upload comes: a file that cannot be read must stop the sync before
         // anything is sent (the bucket is not even listed), as it did when every file was hashed up front.
         var errors = new List<Diagnostic>();
-        Parallel.For(0, stale.Count, new ParallelOptions { MaxDegreeOfParallelism = stale.Count > 64 ? Environment.ProcessorCount : 1 }, s =>
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = stale.Count > 64 ? Environment.ProcessorCount : 1 };
+        Parallel.For(0, stale.Count, parallel, s =>
         {
             var path = results[stale[s]].FullPath;
             try

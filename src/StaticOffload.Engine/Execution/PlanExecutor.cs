@@ -219,7 +219,8 @@ public sealed class PlanExecutor(IObjectStore store, int concurrency, ISyncLog l
             throw new SyncFailedException(Messages.FileUnreadable(file.FullPath, ex, beforeAnyChange: false), ex);
         }
 
-        if (read.Size != file.Size || (planned.Xxh128 is not null && !string.Equals(read.Xxh128, planned.Xxh128, StringComparison.OrdinalIgnoreCase)))
+        if (read.Size != file.Size
+            || (planned.Xxh128 is not null && !string.Equals(read.Xxh128, planned.Xxh128, StringComparison.OrdinalIgnoreCase)))
         {
             throw new SyncFailedException(Messages.FileChangedDuringUpload(file.FullPath));
         }
@@ -246,7 +247,9 @@ public sealed class PlanExecutor(IObjectStore store, int concurrency, ISyncLog l
         }
         else
         {
-            var digest = file.Digest is { Sha256: not null, Xxh128: not null } known ? known : await HashAsync(file, cancellationToken).ConfigureAwait(false);
+            var digest = file.Digest is { Sha256: not null, Xxh128: not null } known
+                ? known
+                : await HashAsync(file, cancellationToken).ConfigureAwait(false);
             file = file with { Digest = digest };
             var sent = new Progress(this);
             try
@@ -289,10 +292,12 @@ public sealed class PlanExecutor(IObjectStore store, int concurrency, ISyncLog l
     {
         try
         {
-            var digest = await Task.Run(() => layout.HashFile(file.FullPath, DigestKinds.Sha256 | DigestKinds.Xxh128, cancellationToken),
+            var digest = await Task.Run(
+                () => layout.HashFile(file.FullPath, DigestKinds.Sha256 | DigestKinds.Xxh128, cancellationToken),
                 cancellationToken).ConfigureAwait(false);
             // The plan compared the bytes it hashed; these must be the same ones.
-            if (digest.Size != file.Size || (file.Digest?.Xxh128 is { } planned && !string.Equals(planned, digest.Xxh128, StringComparison.OrdinalIgnoreCase)))
+            if (digest.Size != file.Size
+                || (file.Digest?.Xxh128 is { } planned && !string.Equals(planned, digest.Xxh128, StringComparison.OrdinalIgnoreCase)))
             {
                 throw new SyncFailedException(Messages.FileChangedDuringUpload(file.FullPath));
             }
