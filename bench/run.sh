@@ -107,7 +107,7 @@ if [ -n "$ref" ]; then
   pack_root="$work/src"
 else
   dirty=$(git -C "$root" status --porcelain -- src 2>/dev/null | wc -l)
-  src_state="working tree at $commit$([ "$dirty" != 0 ] && echo " with $dirty uncommitted change(s) under src/")"
+  src_state="working tree at $commit$([ "$dirty" = 0 ] || echo " with $dirty uncommitted change(s) under src/")"
   pack_root="$root"
 fi
 say "dotnet pack StaticOffload.Build $version ($src_state)"

@@ -1,4 +1,5 @@
 using StaticOffload.Diagnostics;
+using StaticOffload.Hashing;
 using StaticOffload.Keys;
 using StaticOffload.Planning;
 using StaticOffload.Reporting;
@@ -106,10 +107,15 @@ public sealed class BaselineLoader(IObjectStore store, ISyncLog log)
             }
         }
 
-        // Only a key the bucket may already hold needs its digest before the plan: it decides between upload and
-        // nothing. Any other file is uploaded regardless, and hashed from the bytes read for its upload.
-        var known = fromSnapshot ? snapshot!.Entries.Keys.ToHashSet(StringComparer.Ordinal) : bucket!.Keys;
-        var (local, readErrors, hashed) = await LocalInventory.CompleteAsync(scan, known.Contains, layout, cancellationToken)
+        // Only a key the bucket may already hold needs a digest before the plan: it decides between upload and
+        // nothing. Any other file is uploaded regardless, and hashed from the bytes read for its upload. Against the
+        // snapshot, XXH128 tells (an entry of an older snapshot has only an MD5); against the listing only the MD5
+        // can: an ETag is proven against the local bytes, never against a hash someone else recorded.
+        Func<LocalFile, DigestKinds> needs = fromSnapshot
+            ? file => !snapshot!.Entries.TryGetValue(file.Key, out var entry) ? DigestKinds.None
+                : entry.Xxh128 is not null ? DigestKinds.Xxh128 : DigestKinds.Md5 | DigestKinds.ETag
+            : file => bucket!.Keys.Contains(file.Key) ? DigestKinds.Md5 | DigestKinds.ETag : DigestKinds.None;
+        var (local, readErrors, hashed) = await LocalInventory.CompleteAsync(scan, needs, layout, cancellationToken)
             .ConfigureAwait(false);
         if (readErrors.Count > 0)
         {

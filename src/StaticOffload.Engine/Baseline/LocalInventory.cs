@@ -67,39 +67,50 @@ public static class LocalInventory
     {
         var results = new LocalFile[stated.Length];
         var stale = new List<int>();
-        var errors = new List<Diagnostic>();
         for (var i = 0; i < stated.Length; i++)
         {
             var file = stated[i];
+            results[i] = file;
             if (file.Digest is not null)
             {
-                results[i] = file;
                 continue;
             }
 
             if (snapshot is not null && snapshot.TryGetValue(file.Key, out var entry) && entry.Size == file.Size
-                && entry.LastWriteTicks == file.LastWriteTicks && entry.Md5 is not null && entry.Sha256 is not null)
+                && entry.LastWriteTicks == file.LastWriteTicks && (entry.Xxh128 is not null || entry.Md5 is not null))
             {
-                results[i] = file with { Digest = new ContentDigest(entry.Size, entry.Md5, entry.Sha256, LocalETag(entry, layout)) };
+                results[i] = file with
+                {
+                    Digest = new ContentDigest(entry.Size, entry.Md5, entry.Sha256,
+                        entry.Md5 is null ? null : LocalETag(entry, layout), entry.Xxh128),
+                };
                 continue;
             }
 
+            stale.Add(i);
+        }
+
+        // Opened now, not first when its turn to upload comes: a file that cannot be read must stop the sync before
+        // anything is sent (the bucket is not even listed), as it did when every file was hashed up front.
+        var errors = new List<Diagnostic>();
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = stale.Count > 64 ? Environment.ProcessorCount : 1 };
+        Parallel.For(0, stale.Count, parallel, s =>
+        {
+            var path = results[stale[s]].FullPath;
             try
             {
-                // Opened now, not first when its turn to upload comes: a file that cannot be read must stop the sync
-                // before anything is sent, as it did when every file was hashed up front.
-                using (File.OpenHandle(file.FullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
+                using (File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
                 {
                 }
-
-                results[i] = file;
-                stale.Add(i);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                errors.Add(Messages.FileUnreadable(file.FullPath, ex));
+                lock (errors)
+                {
+                    errors.Add(Messages.FileUnreadable(path, ex));
+                }
             }
-        }
+        });
 
         return new ScanResult(results, stale, errors);
     }
@@ -120,28 +131,53 @@ public static class LocalInventory
         return S3ETag.IsMultipart(etag) && S3ETag.PartCount(etag) == layout.PartCount(entry.Size) ? etag : entry.Md5!;
     }
 
-    /// <summary>Hashes the stale files whose key <paramref name="needsDigest"/> says the bucket may hold already.</summary>
+    /// <summary>
+    /// Hashes each file for the digests <paramref name="needs"/> names that it does not have yet (XXH128 always comes
+    /// along: it is what the next run compares), in parallel on every core, one synchronous read per file. A file
+    /// whose key is new to the bucket needs none: it is uploaded whatever it holds, and hashed from that read.
+    /// </summary>
     public static async Task<(IReadOnlyList<LocalFile> Files, IReadOnlyList<Diagnostic> Errors, int Hashed)> CompleteAsync(
-        ScanResult scan, Func<string, bool> needsDigest, UploadLayout layout, CancellationToken cancellationToken)
+        ScanResult scan, Func<LocalFile, DigestKinds> needs, UploadLayout layout, CancellationToken cancellationToken)
     {
         var files = scan.Files;
         var errors = new List<Diagnostic>();
         var hashed = 0;
-        var toHash = scan.Stale.Where(i => needsDigest(files[i].Key)).ToArray();
-        if (toHash.Length == 0)
+        var work = new List<(int Index, DigestKinds Kinds)>();
+        for (var i = 0; i < files.Length; i++)
+        {
+            var file = files[i];
+            if (file.FullPath.Length == 0)
+            {
+                continue;
+            }
+
+            var missing = needs(file) & ~(file.Digest?.Kinds ?? DigestKinds.None);
+            if (missing != DigestKinds.None)
+            {
+                work.Add((i, missing | DigestKinds.Xxh128));
+            }
+        }
+
+        if (work.Count == 0)
         {
             return (files, errors, 0);
         }
 
-        await Parallel.ForEachAsync(toHash,
-            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(2, Environment.ProcessorCount), CancellationToken = cancellationToken },
-            async (i, ct) =>
+        await Task.Run(() => Parallel.For(0, work.Count,
+            new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken },
+            w =>
             {
+                var (i, kinds) = work[w];
                 var file = files[i];
                 try
                 {
-                    var digest = await layout.HashFileAsync(file.FullPath, ct).ConfigureAwait(false);
-                    files[i] = file with { Size = digest.Size, Digest = digest };
+                    var digest = layout.HashFile(file.FullPath, kinds, cancellationToken);
+                    // What the snapshot knew of the same bytes still holds; a file that changed size was rehashed whole.
+                    files[i] = file with
+                    {
+                        Size = digest.Size,
+                        Digest = file.Digest is { } known && known.Size == digest.Size ? digest.With(known) : digest,
+                    };
                     Interlocked.Increment(ref hashed);
                 }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -151,8 +187,8 @@ public static class LocalInventory
                         errors.Add(Messages.FileUnreadable(file.FullPath, ex));
                     }
                 }
-            }).ConfigureAwait(false);
+            }), cancellationToken).ConfigureAwait(false);
 
-        return (files.Where(f => f is not null).ToArray(), errors, hashed);
+        return (files, errors, hashed);
     }
 }

@@ -43,12 +43,14 @@ public static class RemoteBaseline
             var proven = file?.Digest is not null && remote.Size == file.Size
                          && await ContentMatchesAsync(etag, file, cancellationToken).ConfigureAwait(false);
             var md5 = proven ? file!.Digest!.Md5 : null;
+            // Paired with this ETag only now that the local bytes proved it; whatever hash the state brings is dropped.
+            var xxh = proven ? file!.Digest!.Xxh128 : null;
             if (state is not null && state.Entries.TryGetValue(remote.Key, out var recorded)
                 && recorded.Size == remote.Size && S3ETag.Normalize(recorded.ETag) == etag
                 && !ModifiedAfter(remote.LastModified, stateWrittenAt))
             {
                 // What the state adds is what a listing cannot show: the headers sent, and the delete grace period.
-                baseline[remote.Key] = recorded with { LastWriteTicks = 0, Md5 = md5, Sha256 = null, ETag = etag };
+                baseline[remote.Key] = recorded with { LastWriteTicks = 0, Md5 = md5, Sha256 = null, ETag = etag, Xxh128 = xxh };
                 trusted++;
                 continue;
             }
@@ -58,7 +60,7 @@ public static class RemoteBaseline
                 toHead.Add((remote.Key, file!));
             }
 
-            baseline[remote.Key] = new SnapshotEntry { Size = remote.Size, ETag = etag, Md5 = md5 };
+            baseline[remote.Key] = new SnapshotEntry { Size = remote.Size, ETag = etag, Md5 = md5, Xxh128 = xxh };
         }
 
         await Parallel.ForEachAsync(toHead,

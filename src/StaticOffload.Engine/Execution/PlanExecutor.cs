@@ -177,10 +177,11 @@ public sealed class PlanExecutor(IObjectStore store, int concurrency, ISyncLog l
     private async Task<bool> CopyAsync(SyncAction action, CancellationToken cancellationToken)
     {
         var file = action.Local!;
-        var returned = await store.CopyAsync(new CopySource(action.Key, null, action.IfETag!), action.Key, file.Headers, file.Digest!.Sha256,
+        var digest = DigestForCopy(file, action.IfETag!, cancellationToken);
+        var returned = await store.CopyAsync(new CopySource(action.Key, null, action.IfETag!), action.Key, file.Headers, digest.Sha256!,
             replaceMetadata: true, cancellationToken).ConfigureAwait(false);
         var etag = returned?.ETag;
-        if (etag is null || (etag != action.IfETag && etag != file.Digest.Md5))
+        if (etag is null || (etag != action.IfETag && etag != digest.Md5))
         {
             _warnings.Enqueue(Messages.ObjectChangedInBucket(ObjectKeys.Printable(action.Key), store.Destination, action.IfETag, etag,
                 file.FullPath.Length > 0 ? file.FullPath : null));
@@ -191,13 +192,11 @@ public sealed class PlanExecutor(IObjectStore store, int concurrency, ISyncLog l
         {
             Size = file.Size,
             LastWriteTicks = file.LastWriteTicks,
-            Md5 = file.Digest.Md5,
-            Sha256 = file.Digest.Sha256,
             ETag = etag,
             Headers = file.Headers,
             VersionId = returned!.VersionId,
             EntryFile = file.EntryFile ? true : null,
-        });
+        }.WithDigest(digest));
         _completed.Enqueue(action);
         log.Detail($"  {Verb(action),-9} {action.Key} ({action.Reason})");
         return true;
@@ -212,7 +211,10 @@ public sealed class PlanExecutor(IObjectStore store, int concurrency, ISyncLog l
         var (source, entry, replaceHeaders) = action.Restore!;
         var headers = entry.Headers ?? new Rules.ObjectHeaders(Rules.ContentTypeMap.Fallback);
         var copied = await store.CopyAsync(source, action.Key, headers, entry.Sha256, replaceHeaders, cancellationToken).ConfigureAwait(false);
-        if (copied is null || (copied.ETag != S3ETag.Normalize(entry.ETag) && copied.ETag != entry.Md5))
+        // A copy of a multipart object gets a plain MD5 ETag; with that MD5 unknown, the copy's own condition on the
+        // source's ETag is the proof.
+        var multipartUnknown = S3ETag.IsMultipart(entry.ETag) && entry.Md5 is null;
+        if (copied is null || (copied.ETag != S3ETag.Normalize(entry.ETag) && copied.ETag != entry.Md5 && !multipartUnknown))
         {
             throw new SyncFailedException(Messages.RestoreSourceChanged(ObjectKeys.Printable(action.Key), action.Restore.Describe(), store.Destination,
                 copied?.ETag));
@@ -223,6 +225,40 @@ public sealed class PlanExecutor(IObjectStore store, int concurrency, ISyncLog l
         log.Detail($"  {Verb(action),-9} {action.Key} (from {action.Restore.Describe()})");
     }
 
+    /// <summary>
+    /// What a copy needs: the SHA-256 the object's metadata restates, and the MD5 where the copy of a multipart object
+    /// returns one (S3 gives the copy a plain MD5 ETag). Known from the snapshot for large files; otherwise from one
+    /// read, whose XXH128 must still be the one the plan compared.
+    /// </summary>
+    private ContentDigest DigestForCopy(LocalFile file, string ifETag, CancellationToken cancellationToken)
+    {
+        var planned = file.Digest!;
+        var kinds = (planned.Sha256 is null ? DigestKinds.Sha256 : 0)
+                    | (planned.Md5 is null && S3ETag.IsMultipart(ifETag) ? DigestKinds.Md5 : 0);
+        if (kinds == DigestKinds.None || file.FullPath.Length == 0)
+        {
+            return planned;
+        }
+
+        ContentDigest read;
+        try
+        {
+            read = layout.HashFile(file.FullPath, kinds | DigestKinds.Xxh128, cancellationToken);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new SyncFailedException(Messages.FileUnreadable(file.FullPath, ex, beforeAnyChange: false), ex);
+        }
+
+        if (read.Size != file.Size
+            || (planned.Xxh128 is not null && !string.Equals(read.Xxh128, planned.Xxh128, StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new SyncFailedException(Messages.FileChangedDuringUpload(file.FullPath));
+        }
+
+        return planned.With(read);
+    }
+
     private async Task UploadAsync(SyncAction action, CancellationToken cancellationToken)
     {
         var file = action.Local!;
@@ -230,7 +266,10 @@ public sealed class PlanExecutor(IObjectStore store, int concurrency, ISyncLog l
         if (file.FullPath.Length > 0 && file.Size <= BufferedUploadLimit)
         {
             using var body = FileBody.Read(file.FullPath, BufferedUploadLimit);
-            var digest = ContentHasher.Hash(body.Content);
+            // What the request needs (the SHA-256: object metadata and the signed payload hash, one pass for both)
+            // and what the next run compares (XXH128). No MD5: the signed SHA-256 already lets the server reject
+            // damaged bytes, and the ETag the server returns is what gets recorded.
+            var digest = ContentHasher.HashBytes(body.Content, DigestKinds.Sha256 | DigestKinds.Xxh128, layout);
             stored = await store.UploadBytesAsync(action.Key, body.Content, file.Headers, digest, cancellationToken).ConfigureAwait(false);
             // What was read is what was sent and hashed; its mtime is recorded, even if it is newer than the plan's.
             file = file with { Size = body.Length, LastWriteTicks = body.LastWriteTicks, Digest = digest };
@@ -239,12 +278,14 @@ public sealed class PlanExecutor(IObjectStore store, int concurrency, ISyncLog l
         }
         else
         {
-            var digest = file.Digest ?? await HashAsync(file, cancellationToken).ConfigureAwait(false);
+            var digest = file.Digest is { Sha256: not null, Xxh128: not null } known
+                ? known
+                : await HashAsync(file, cancellationToken).ConfigureAwait(false);
             file = file with { Digest = digest };
             var sent = new Progress(this);
             try
             {
-                stored = await store.UploadAsync(action.Key, file.FullPath, file.Size, file.Headers, digest.Sha256,
+                stored = await store.UploadAsync(action.Key, file.FullPath, file.Size, file.Headers, digest.Sha256!,
                     sent, cancellationToken).ConfigureAwait(false);
             }
             finally
@@ -262,27 +303,39 @@ public sealed class PlanExecutor(IObjectStore store, int concurrency, ISyncLog l
             Interlocked.Add(ref _bytesUploaded, file.Size);
         }
 
+        // Proven by this upload: the server's ETag is of the bytes hashed here.
         Record(action.Key, new SnapshotEntry
         {
             Size = file.Size,
             LastWriteTicks = file.LastWriteTicks,
-            Md5 = file.Digest!.Md5,
-            Sha256 = file.Digest.Sha256,
             ETag = stored.ETag,
             Headers = file.Headers,
             VersionId = stored.VersionId,
             EntryFile = file.EntryFile ? true : null,
-        });
+        }.WithDigest(file.Digest!));
         _completed.Enqueue(action);
         log.Detail($"  {Verb(action),-9} {action.Key} ({action.Reason}, {Format.Bytes(file.Size)})");
     }
 
-    /// <summary>A large file not hashed yet (its key was new): hashed before it streams, as the upload needs its SHA-256.</summary>
+    /// <summary>
+    /// A large file (streamed from disk): its SHA-256 goes in the request's metadata before the first byte is sent, so
+    /// it is read once before, with the XXH128 the snapshot records. Its MD5s are not needed: the ETag is the server's.
+    /// </summary>
     private async Task<ContentDigest> HashAsync(LocalFile file, CancellationToken cancellationToken)
     {
         try
         {
-            return await layout.HashFileAsync(file.FullPath, cancellationToken).ConfigureAwait(false);
+            var digest = await Task.Run(
+                () => layout.HashFile(file.FullPath, DigestKinds.Sha256 | DigestKinds.Xxh128, cancellationToken),
+                cancellationToken).ConfigureAwait(false);
+            // The plan compared the bytes it hashed; these must be the same ones.
+            if (digest.Size != file.Size
+                || (file.Digest?.Xxh128 is { } planned && !string.Equals(planned, digest.Xxh128, StringComparison.OrdinalIgnoreCase)))
+            {
+                throw new SyncFailedException(Messages.FileChangedDuringUpload(file.FullPath));
+            }
+
+            return file.Digest is { } known ? digest.With(known) : digest;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

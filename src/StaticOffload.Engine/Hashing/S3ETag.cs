@@ -17,9 +17,9 @@ public static class S3ETag
     /// <summary>Strips the quotes S3 puts around ETags and lower-cases it.</summary>
     public static string Normalize(string? etag) => (etag ?? "").Trim().Trim('"').ToLowerInvariant();
 
-    public static bool IsMultipart(string etag) => Normalize(etag).Contains('-');
+    public static bool IsMultipart(string? etag) => Normalize(etag).Contains('-');
 
-    public static int PartCount(string etag)
+    public static int PartCount(string? etag)
     {
         var normalized = Normalize(etag);
         var dash = normalized.IndexOf('-');

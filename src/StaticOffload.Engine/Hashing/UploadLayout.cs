@@ -14,7 +14,11 @@ public sealed record UploadLayout(long PartSize, long MultipartThreshold)
 
     public int PartCount(long size) => (int)((size + PartSize - 1) / PartSize);
 
-    /// <summary>The digests of a file as this layout uploads it: whole-file MD5 and SHA-256, and its ETag.</summary>
+    /// <summary>All the digests of a file as this layout uploads it: whole-file MD5 and SHA-256, and its ETag.</summary>
     public Task<ContentDigest> HashFileAsync(string path, CancellationToken cancellationToken) =>
         ContentHasher.HashFileAsync(path, PartSize, MultipartThreshold, cancellationToken);
+
+    /// <summary>The digests <paramref name="kinds"/> asks for, as this layout uploads the file, from one read.</summary>
+    public ContentDigest HashFile(string path, DigestKinds kinds, CancellationToken cancellationToken) =>
+        ContentHasher.HashFile(path, kinds, this, cancellationToken);
 }

@@ -100,17 +100,24 @@ public static class SyncPlanner
     {
         // Not hashed: the inventory hashes every file whose key has an entry, so this is only ever a new key. Were it
         // not, uploading is the answer that cannot leave stale content behind.
-        if (entry.Size != file.Size || file.Digest is null)
+        if (entry.Size != file.Size || file.Digest is not { } digest)
         {
             return false;
         }
 
-        if (entry.Md5 is not null)
+        // The entry's content hash: present only where its pairing with the ETag was proven (RemoteBaseline drops
+        // any a listing did not prove).
+        if (entry.Xxh128 is not null && digest.Xxh128 is not null)
         {
-            return string.Equals(entry.Md5, file.Digest.Md5, StringComparison.OrdinalIgnoreCase);
+            return string.Equals(entry.Xxh128, digest.Xxh128, StringComparison.OrdinalIgnoreCase);
+        }
+
+        if (entry.Md5 is not null && digest.Md5 is not null)
+        {
+            return string.Equals(entry.Md5, digest.Md5, StringComparison.OrdinalIgnoreCase);
         }
 
         var etag = S3ETag.Normalize(entry.ETag);
-        return etag == file.Digest.ETag || etag == file.Digest.Md5;
+        return etag.Length > 0 && (etag == digest.ETag || etag == digest.Md5);
     }
 }

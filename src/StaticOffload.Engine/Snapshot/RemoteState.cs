@@ -14,11 +14,14 @@ public static class RemoteState
 {
     public static string Key(string prefix) => prefix + Keys.ObjectKeys.ReservedFolder + "state.json.gz";
 
+    /// <summary>The state document's format; unchanged when the local snapshot's format moved on.</summary>
+    public const int FormatVersion = 1;
+
     /// <summary>
     /// Serialized deterministically (keys in ordinal order), so an unchanged state has an unchanged hash, and
     /// gzipped: it is written on every deploy that changes something, and 100,000 keys of JSON would be 25 MB.
-    /// Only what a listing cannot tell is kept: the SHA-256 is on each object already (x-amz-meta-sha256), and the
-    /// MD5 only where the ETag is not the MD5 (multipart uploads).
+    /// Only what a listing cannot tell is kept: no content hash (the SHA-256 is on each object already, as
+    /// x-amz-meta-sha256, and a fresh clone proves content by the listing's ETag, never by a hash in the state).
     /// </summary>
     public static byte[] Serialize(SyncSnapshot snapshot)
     {
@@ -29,11 +32,15 @@ public static class RemoteState
             {
                 LastWriteTicks = 0,
                 Sha256 = null,
-                Md5 = entry.Md5 == entry.ETag ? null : entry.Md5,
+                // Not kept: a hash read back from the bucket never decides that content is unchanged (the listing's
+                // ETag is proven against the local bytes), and an MD5 known only after a fresh clone would make an
+                // unchanged state look changed.
+                Xxh128 = null,
+                Md5 = null,
             };
         }
 
-        var state = new StateDocument(SyncSnapshot.CurrentVersion, snapshot.Destination, snapshot.Deploys, entries);
+        var state = new StateDocument(FormatVersion, snapshot.Destination, snapshot.Deploys, entries);
         using var compressed = new MemoryStream();
         using (var gzip = new GZipStream(compressed, CompressionLevel.Optimal, leaveOpen: true))
         {
@@ -103,9 +110,9 @@ public static class RemoteState
             return "it has no entries";
         }
 
-        if (state.Version != SyncSnapshot.CurrentVersion)
+        if (state.Version != FormatVersion)
         {
-            return $"it has format version {state.Version}, this package reads {SyncSnapshot.CurrentVersion}";
+            return $"it has format version {state.Version}, this package reads {FormatVersion}";
         }
 
         if (state.Deploys is < 0 or > MaxDeploys)

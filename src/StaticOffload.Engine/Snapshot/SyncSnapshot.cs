@@ -4,14 +4,27 @@ namespace StaticOffload.Snapshot;
 
 /// <summary>
 /// What we believe one object in the bucket is, and which local file state it came from. Local fields (size, mtime)
-/// let a no-change run skip reading the file; Md5/ETag say what the bucket holds; Headers what it was sent.
+/// let a no-change run skip reading the file; Xxh128/Md5/ETag say what the bucket holds; Headers what it was sent.
+/// A content hash sits next to an ETag only where that pairing was proven (our upload, a checked copy, or the
+/// listing's ETag matched against the local bytes).
 /// </summary>
 public sealed record SnapshotEntry
 {
+    /// <summary>
+    /// From this size up an entry keeps the content's SHA-256: a header change (a copy that must restate
+    /// x-amz-meta-sha256) then needs no read of a large file. Below it, re-reading the file costs less than keeping
+    /// 70 bytes per entry in every snapshot.
+    /// </summary>
+    public const long Sha256KeptFrom = 1 << 20;
+
     public long Size { get; init; }
 
     /// <summary>UTC ticks of the local file's last write when it was hashed; 0 when the entry came from a listing.</summary>
     public long LastWriteTicks { get; init; }
+
+    /// <summary>XXH128 of the content (hex): what change detection compares. Null in entries of older snapshots and
+    /// for objects whose content was never proven to be the local file's.</summary>
+    public string? Xxh128 { get; init; }
 
     public string? Md5 { get; init; }
 
@@ -21,6 +34,17 @@ public sealed record SnapshotEntry
 
     /// <summary>Null when not known (an object seen only in a listing, never sent by us or read with HEAD).</summary>
     public ObjectHeaders? Headers { get; init; }
+
+    /// <summary>
+    /// This entry with the digests of <paramref name="digest"/> (the same content) added: what later runs compare
+    /// and what a header copy needs. The SHA-256 is kept only from <see cref="Sha256KeptFrom"/> up.
+    /// </summary>
+    public SnapshotEntry WithDigest(Hashing.ContentDigest digest) => this with
+    {
+        Xxh128 = digest.Xxh128 ?? Xxh128,
+        Md5 = digest.Md5 ?? Md5,
+        Sha256 = Size >= Sha256KeptFrom ? digest.Sha256 ?? Sha256 : null,
+    };
 
     /// <summary>When the key stopped being published; set while it is kept for the delete grace period.</summary>
     public DateTimeOffset? RemovedAt { get; init; }
@@ -41,7 +65,12 @@ public sealed record SnapshotEntry
 /// <summary>The state of one destination (endpoint + bucket + prefix) after the last sync.</summary>
 public sealed record SyncSnapshot
 {
-    public const int CurrentVersion = 1;
+    /// <summary>
+    /// The local snapshot file's format: 2 is compact (hex XXH128, the MD5 only where known, the SHA-256 only for
+    /// large files, headers in a table). Format 1, written by earlier versions, is still read. The bucket's state
+    /// document has a version of its own (<see cref="RemoteState.FormatVersion"/>).
+    /// </summary>
+    public const int CurrentVersion = 2;
 
     public int Version { get; init; } = CurrentVersion;
 

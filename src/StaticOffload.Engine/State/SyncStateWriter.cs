@@ -185,12 +185,10 @@ public sealed class SyncStateWriter(IObjectStore store, SyncRequest request, Sna
 
             if (action.Kind == SyncActionKind.Unchanged && action.Local is { } file)
             {
-                var refreshed = entry with
+                var refreshed = entry.WithDigest(file.Digest!) with
                 {
                     EntryFile = file.EntryFile ? true : null,
                     LastWriteTicks = file.LastWriteTicks,
-                    Md5 = file.Digest!.Md5,
-                    Sha256 = file.Digest.Sha256,
                     Headers = file.Headers,
                     RemovedAt = null,
                     RemovedAtDeploy = null,

@@ -42,7 +42,7 @@ public interface IObjectStore
 
     /// <summary>
     /// Uploads bytes already in memory (a small file read whole) with the full header set; returns the object's ETag
-    /// and version. The digest is of exactly these bytes, so the store can send their MD5 for the server to check.
+    /// and version. The digest is of exactly these bytes and holds their SHA-256 (object metadata and the signed payload hash).
     /// </summary>
     Task<StoredObject> UploadBytesAsync(string key, ArraySegment<byte> content, ObjectHeaders headers, Hashing.ContentDigest digest,
         CancellationToken cancellationToken);

@@ -72,6 +72,21 @@ public sealed class SnapshotStoreTests : IDisposable
     }
 
     [Fact]
+    public void What_coordination_and_rollback_need_survives_a_save_the_state_etag_version_ids_and_entry_files()
+    {
+        var saved = Sample() with { RemoteStateSha256 = new string('a', 64), RemoteStateETag = "0cc175b9c0f1b6a831c399e269772661" };
+        saved.Entries["site/Index.html"] = saved.Entries["site/Index.html"] with { VersionId = "3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY", EntryFile = true };
+        Store().Save(saved);
+
+        var loaded = Store().Load(Destination, out var warning)!;
+
+        Assert.Null(warning);
+        Assert.Equal((saved.RemoteStateSha256, saved.RemoteStateETag), (loaded.RemoteStateSha256, loaded.RemoteStateETag));
+        Assert.Equal(saved.Entries["site/Index.html"], loaded.Entries["site/Index.html"]);
+        Assert.Equal((null, null), (loaded.Entries["site/big.wasm"].VersionId, loaded.Entries["site/big.wasm"].EntryFile));
+    }
+
+    [Fact]
     public void Loaded_entries_are_keyed_case_sensitively()
     {
         Store().Save(Sample());
@@ -126,7 +141,7 @@ public sealed class SnapshotStoreTests : IDisposable
 
     [Theory]
     [InlineData(0)]
-    [InlineData(2)]
+    [InlineData(3)]
     public void Snapshot_of_another_format_version_loads_as_null_with_an_unreadable_warning(int version)
     {
         Store().Save(Sample() with { Version = version });
@@ -192,5 +207,46 @@ public sealed class SnapshotStoreTests : IDisposable
 
         Assert.DoesNotContain("null", json);
         Assert.Contains("\"site/big.wasm\"", json);
+    }
+
+    [Fact]
+    public void A_format_1_snapshot_of_an_earlier_version_still_loads_with_its_hashes_and_headers()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(SnapshotPath)!);
+        File.WriteAllText(SnapshotPath, """
+            {"version":1,"destination":"DESTINATION","updatedAt":"2025-03-04T05:06:07+00:00","deploys":2,
+             "entries":{"site/a.css":{"size":3,"lastWriteTicks":638000000000000000,"md5":"900150983cd24fb0d6963f7d28e17f72",
+             "sha256":"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad","eTag":"900150983cd24fb0d6963f7d28e17f72",
+             "headers":{"contentType":"text/css","cacheControl":"no-cache"}}}}
+            """.Replace("DESTINATION", Destination, StringComparison.Ordinal));
+
+        var loaded = Store().Load(Destination, out var warning);
+
+        Assert.Null(warning);
+        var entry = loaded!.Entries["site/a.css"];
+        Assert.Equal(("900150983cd24fb0d6963f7d28e17f72", "900150983cd24fb0d6963f7d28e17f72", 3L, 638_000_000_000_000_000L),
+            (entry.Md5, entry.ETag, entry.Size, entry.LastWriteTicks));
+        Assert.Null(entry.Xxh128);
+        Assert.Equal(new ObjectHeaders("text/css", "no-cache"), entry.Headers);
+        Assert.Equal(2, loaded.Deploys);
+    }
+
+    [Fact]
+    public void An_entry_takes_about_130_bytes_with_its_headers_in_one_shared_table()
+    {
+        var entries = new Dictionary<string, SnapshotEntry>(StringComparer.Ordinal);
+        for (var i = 0; i < 1000; i++)
+        {
+            entries[$"site/d{i % 100:00}/e{i / 100 % 10}/f{i:000000}.txt"] = new SnapshotEntry
+            {
+                Size = 1024, LastWriteTicks = 639_315_318_118_896_616, Xxh128 = "07cc5d97aea51d0bc6193cf4390829b9",
+                ETag = "2b3d3ac42a9b3ff109fa0a67bd6a8221", Headers = new ObjectHeaders("text/plain", "public, max-age=86400"),
+            };
+        }
+
+        Store().Save(Sample() with { Entries = entries });
+
+        Assert.InRange(new FileInfo(SnapshotPath).Length / 1000.0, 100, 150);
+        Assert.Equal(entries, Store().Load(Destination, out _)!.Entries);
     }
 }

@@ -152,11 +152,14 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
             InputStream = new MemoryStream(content.Array!, content.Offset, content.Count, writable: false),
             // The body is in memory, so the signature can cover it whole: one SHA-256 pass instead of aws-chunked
             // framing (a signed chunk every 80 KB, a trailing checksum and a copy of every byte), and a request every
-            // S3-compatible store accepts. Content-MD5 lets the server reject bytes damaged on the way.
+            // S3-compatible store accepts. The signed SHA-256 lets the server reject bytes damaged on the way, so no
+            // Content-MD5 (an MD5 pass over every byte) is sent.
             UseChunkEncoding = false,
-            MD5Digest = Convert.ToBase64String(Convert.FromHexString(digest.Md5)),
             WebsiteRedirectLocation = headers.RedirectLocation,
         };
+        // The SHA-256 the metadata carries is the payload hash the signature needs: given, the SDK does not hash the
+        // body a second time.
+        request.Headers["x-amz-content-sha256"] = digest.Sha256;
         if (_destination.ChunkedUploads)
         {
             // Where the store takes the SDK's checksums (AWS), the object keeps its CRC-32 as with any other upload.
