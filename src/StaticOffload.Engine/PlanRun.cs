@@ -23,7 +23,8 @@ public sealed class PlanRun(IObjectStore store, SyncRequest request, ISyncLog lo
     public async Task<PlanExecutor> RunAsync(SyncPlan plan, IReadOnlyDictionary<string, SnapshotEntry> bucket, int deploys, DeployLease? lease,
         Func<PlanExecutor, bool, ExecutionOutcome> outcome, List<Diagnostic> diagnostics, Stopwatch stopwatch, CancellationToken cancellationToken)
     {
-        var executor = new PlanExecutor(store, request.Concurrency, log, request.Destination.Capabilities.Layout)
+        var executor = new PlanExecutor(store, request.Concurrency, log, request.Destination.Capabilities.Layout,
+            new Reporting.ChangeLines(request.Destination.Bucket, request.Destination.Prefix))
         {
             State = new Dictionary<string, SnapshotEntry>(bucket, StringComparer.Ordinal),
         };

@@ -201,7 +201,7 @@ public sealed class SyncEngine(IObjectStore store, ISyncLog log, TimeProvider? c
             if (checks.Any(d => d.Code == Messages.TooManyDeletesCode))
             {
                 // What would have been deleted is what the user needs to see to decide.
-                LogPlan(plan);
+                LogPlan(request, plan);
             }
 
             return new PlanStep(Planned(stopwatch));
@@ -209,7 +209,7 @@ public sealed class SyncEngine(IObjectStore store, ISyncLog log, TimeProvider? c
 
         if (request.DryRun)
         {
-            LogPlan(plan);
+            LogPlan(request, plan);
             return new PlanStep(Planned(stopwatch) with { DryRun = true });
         }
 
@@ -239,13 +239,10 @@ public sealed class SyncEngine(IObjectStore store, ISyncLog log, TimeProvider? c
         new() { Plan = new SyncPlan([]), Diagnostics = diagnostics, Elapsed = stopwatch.Elapsed };
 
     /// <summary>Every action but the unchanged ones, as a dry run shows them: what would be sent, and why.</summary>
-    private void LogPlan(SyncPlan plan)
+    private void LogPlan(SyncRequest request, SyncPlan plan)
     {
-        log.Important($"StaticOffload: dry run, nothing is changed. Plan for {store.Destination}:");
-        foreach (var action in plan.Actions.Where(a => a.Kind != SyncActionKind.Unchanged))
-        {
-            log.Important($"  {action.Phase,-15} {action}");
-        }
+        new ChangeLines(request.Destination.Bucket, request.Destination.Prefix)
+            .LogPlan(log, plan, $"StaticOffload: dry run, nothing is changed. Plan for {store.Destination}:");
     }
 
     private SyncResult Finish(SyncRequest request, SyncResult result)

@@ -270,6 +270,8 @@ public sealed class SyncStaticOffloadFiles : Microsoft.Build.Utilities.Task, ICa
 
         public void Important(string message) => _queue.Enqueue(l => l.LogMessage(MessageImportance.High, message));
 
+        public void Change(string message) => _queue.Enqueue(l => l.LogMessage(MessageImportance.Normal, message));
+
         public void Detail(string message) => _queue.Enqueue(l => l.LogMessage(MessageImportance.Low, message));
 
         public void Report(Diagnostic d) => _queue.Enqueue(l => l.LogDiagnostic(d));

@@ -17,7 +17,8 @@ namespace StaticOffload.Execution;
 /// is true; <see cref="StateSnapshot"/> gives the same while it runs.
 /// </summary>
 /// <param name="layout">How the store is sent files: the digest a large new file needs before it streams.</param>
-public sealed class PlanExecutor(IObjectStore store, int concurrency, ISyncLog log, UploadLayout layout)
+/// <param name="lines">The line logged per change that took effect.</param>
+public sealed class PlanExecutor(IObjectStore store, int concurrency, ISyncLog log, UploadLayout layout, ChangeLines lines)
 {
     private readonly ConcurrentQueue<SyncAction> _completed = new();
     private readonly ConcurrentQueue<Diagnostic> _errors = new();
@@ -199,7 +200,7 @@ public sealed class PlanExecutor(IObjectStore store, int concurrency, ISyncLog l
             EntryFile = file.EntryFile ? true : null,
         });
         _completed.Enqueue(action);
-        log.Detail($"  {Verb(action),-9} {action.Key} ({action.Reason})");
+        log.Change(lines.Done(action));
         return true;
     }
 
@@ -220,7 +221,7 @@ public sealed class PlanExecutor(IObjectStore store, int concurrency, ISyncLog l
 
         Record(action.Key, entry with { ETag = copied.ETag, VersionId = copied.VersionId, Md5 = entry.Md5 ?? (S3ETag.IsMultipart(entry.ETag) ? null : copied.ETag) });
         _completed.Enqueue(action);
-        log.Detail($"  {Verb(action),-9} {action.Key} (from {action.Restore.Describe()})");
+        log.Change(lines.Done(action));
     }
 
     private async Task UploadAsync(SyncAction action, CancellationToken cancellationToken)
@@ -274,7 +275,7 @@ public sealed class PlanExecutor(IObjectStore store, int concurrency, ISyncLog l
             EntryFile = file.EntryFile ? true : null,
         });
         _completed.Enqueue(action);
-        log.Detail($"  {Verb(action),-9} {action.Key} ({action.Reason}, {Format.Bytes(file.Size)})");
+        log.Change(lines.Done(action, file.Size));
     }
 
     /// <summary>A large file not hashed yet (its key was new): hashed before it streams, as the upload needs its SHA-256.</summary>
@@ -308,7 +309,7 @@ public sealed class PlanExecutor(IObjectStore store, int concurrency, ISyncLog l
 
                 _completed.Enqueue(action);
                 Interlocked.Increment(ref _done);
-                log.Detail($"  deleted   {action.Key}");
+                log.Change(lines.Done(action));
             }
         }
         catch (SyncFailedException ex)
@@ -358,12 +359,4 @@ public sealed class PlanExecutor(IObjectStore store, int concurrency, ISyncLog l
             }
         }
     }
-
-    private static string Verb(SyncAction action) => action.Kind switch
-    {
-        SyncActionKind.Upload => "uploaded",
-        SyncActionKind.UpdateMetadata => "updated",
-        SyncActionKind.Copy => "restored",
-        _ => action.Kind.ToString().ToLowerInvariant(),
-    };
 }

@@ -201,6 +201,8 @@ public sealed class EngineHarness : IDisposable
     {
         public void Important(string message) { lock (messages) { messages.Add(message); } }
 
+        public void Change(string message) { lock (messages) { messages.Add(message); } }
+
         public void Detail(string message) { lock (messages) { messages.Add(message); } }
 
         public void Report(Diagnostic diagnostic) { lock (messages) { messages.Add(diagnostic.ToString()); } }

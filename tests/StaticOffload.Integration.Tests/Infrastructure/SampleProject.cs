@@ -62,10 +62,18 @@ public sealed class SampleProject : IDisposable
 
     /// <summary>`dotnet publish -c Release` syncing to <paramref name="bucket"/> through <paramref name="endpoint"/> (a proxy of the local server).</summary>
     public Task<ProcessResult> PublishThroughAsync(string endpoint, string bucket, params string[] properties) =>
+        RunPublishAsync(endpoint, bucket, [], properties);
+
+    /// <summary>`dotnet publish -c Release -v:<paramref name="verbosity"/>` syncing to <paramref name="bucket"/> on the local server.</summary>
+    public Task<ProcessResult> PublishAtVerbosityAsync(string verbosity, string bucket, params string[] properties) =>
+        RunPublishAsync(_server.Endpoint, bucket, [$"-v:{verbosity}"], properties);
+
+    private Task<ProcessResult> RunPublishAsync(string endpoint, string bucket, string[] arguments, string[] properties) =>
         DotNet.RunAsync(Directory,
             new[] { "publish", ProjectFile, "-c", "Release", "-nodeReuse:false", "-p:UseSharedCompilation=false",
                     $"-p:StaticOffloadBucket={bucket}", $"-p:StaticOffloadServiceUrl={endpoint}",
                     "-p:StaticOffloadForcePathStyle=true" }
+                .Concat(arguments)
                 .Concat(_server.PublishProperties.Concat(properties).Select(p => "-p:" + p)),
             _server.Credentials());
 

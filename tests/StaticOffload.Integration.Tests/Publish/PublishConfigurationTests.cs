@@ -198,4 +198,32 @@ public sealed class PublishConfigurationTests(S3ServerFixture server, PackageFee
         var (_, css) = await server.GetAsync(bucket, "site/css/site.css");
         Assert.Equal("no-cache", css.Headers.CacheControl);
     }
+
+    [Fact]
+    public async Task Normal_verbosity_prints_one_line_per_change_and_minimal_only_the_summary()
+    {
+        using var project = SampleProject.Copy("WebApp", feed, server);
+        var bucket = await server.CreateBucketAsync(nameof(Normal_verbosity_prints_one_line_per_change_and_minimal_only_the_summary));
+        var destination = $"s3://{bucket}/site/";
+
+        var first = (await project.PublishAtVerbosityAsync("n", bucket)).EnsureSuccess();
+
+        Assert.Contains($"upload: css/site.css → {destination}css/site.css (New, ", first.Output);
+        Assert.Contains($"upload: docs/nested/über uns.html → {destination}docs/nested/über uns.html (New, ", first.Output);
+        Assert.Equal(12, first.Output.Split('\n').Count(line => line.Contains("upload: ", StringComparison.Ordinal)));
+
+        await File.AppendAllTextAsync(Path.Combine(project.WebRoot, "css", "site.css"), "/* v2 */");
+        File.Delete(Path.Combine(project.WebRoot, "robots.txt"));
+        var second = (await project.PublishAtVerbosityAsync("m", bucket)).EnsureSuccess();
+
+        Assert.Contains("— 1 uploaded", second.Output);
+        Assert.DoesNotContain("upload: ", second.Output);
+        Assert.DoesNotContain("delete: ", second.Output);
+
+        await File.AppendAllTextAsync(Path.Combine(project.WebRoot, "css", "site.css"), "/* v3 */");
+        var third = (await project.PublishAtVerbosityAsync("n", bucket, "StaticOffloadDryRun=true")).EnsureSuccess();
+
+        Assert.Contains($"(dry run) upload: css/site.css → {destination}css/site.css (ContentChanged, ", third.Output);
+        Assert.DoesNotContain("(dry run) unchanged:", third.Output);
+    }
 }
