@@ -35,6 +35,7 @@ public class DefaultsTests
         { "StaticOffloadLockTimeout", $"{Defaults.LockTimeoutSeconds}" },
         { "StaticOffloadRequireCoordination", Defaults.RequireCoordination ? "true" : "false" },
         { "StaticOffloadHistoryDepth", $"{Defaults.HistoryDepth}" },
+        { "StaticOffloadForce", Defaults.Force ? "true" : "false" },
     };
 
     [Theory]

@@ -71,6 +71,9 @@ public sealed class SyncStaticOffloadFiles : Microsoft.Build.Utilities.Task, ICa
 
     public bool Verify { get; set; }
 
+    /// <summary>StaticOffloadForce: re-send every file as a repair.</summary>
+    public bool Force { get; set; }
+
     public bool AllowRootDelete { get; set; }
 
     /// <summary>Where the JSON report of the run goes; empty for none.</summary>
@@ -234,6 +237,7 @@ public sealed class SyncStaticOffloadFiles : Microsoft.Build.Utilities.Task, ICa
         StateKey = StateKey,
         StateBucket = StateBucket,
         Verify = Verify,
+        Force = Force,
         DryRun = DryRun,
         Concurrency = Concurrency,
         Timeout = Timeout,

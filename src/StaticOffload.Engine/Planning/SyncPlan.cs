@@ -36,6 +36,12 @@ public enum SyncReason
 
     /// <summary>A rollback returns the key to what a recorded deploy left there.</summary>
     RolledBack,
+
+    /// <summary>
+    /// StaticOffloadForce: the key would be left as it is (or only have its headers replaced), but a forced run
+    /// re-sends every object, content and headers, as a repair.
+    /// </summary>
+    Forced,
 }
 
 /// <summary>

@@ -12,11 +12,14 @@ public static class SyncPlanner
     /// <param name="deletes">When and what may be deleted: only keys under <see cref="DeletePolicy.Prefix"/> that the
     /// key rule accepts, whatever <paramref name="believedRemote"/> says.</param>
     /// <param name="store">Decides whether a header change is a conditional copy or an upload.</param>
+    /// <param name="force">StaticOffloadForce: every file is uploaded, whatever the bucket is believed to hold; the
+    /// phases, the deletes and every guard stay as they are.</param>
     public static SyncPlan Plan(
         IReadOnlyCollection<LocalFile> local,
         IReadOnlyDictionary<string, SnapshotEntry> believedRemote,
         DeletePolicy deletes,
-        StoreCapabilities store)
+        StoreCapabilities store,
+        bool force = false)
     {
         var actions = new List<SyncAction>(local.Count);
         var localKeys = new HashSet<string>(StringComparer.Ordinal);
@@ -31,6 +34,11 @@ public static class SyncPlanner
             else if (!SameContent(file, previous))
             {
                 actions.Add(new SyncAction(SyncActionKind.Upload, SyncReason.ContentChanged, phase, file.Key, file, previous));
+            }
+            else if (force)
+            {
+                var reason = previous.Headers is null || previous.Headers != file.Headers ? SyncReason.HeadersChanged : SyncReason.Forced;
+                actions.Add(new SyncAction(SyncActionKind.Upload, reason, phase, file.Key, file, previous));
             }
             else if (previous.Headers is null || previous.Headers != file.Headers)
             {

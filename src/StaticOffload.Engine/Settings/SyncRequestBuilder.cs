@@ -88,6 +88,7 @@ public static class SyncRequestBuilder
             DeleteRemoved = settings.Delete,
             MaxDeletes = maxDeletes,
             DryRun = settings.DryRun,
+            Force = settings.Force,
             Concurrency = concurrency,
             DeleteAfterDeploys = deleteAfterDeploys,
             DeleteAfterAge = TimeSpan.FromHours(deleteAfterHours),

@@ -158,6 +158,29 @@ public class SyncPlannerTests
     }
 
     [Fact]
+    public void Force_uploads_every_file_in_phase_order_and_still_deletes_as_planned()
+    {
+        var plan = SyncPlanner.Plan(
+        [
+            Local("index.html", entryFile: true),
+            Local("a.css"),
+            Local("b.css"),
+            Local("new.css"),
+        ], Remote(("index.html", Entry(headers: Css)), ("a.css", Entry(headers: Css)), ("b.css", Entry(headers: Css with { CacheControl = "no-cache" })),
+            ("gone.css", Entry())), DeletePolicy.Immediate, StoreCapabilities.S3, force: true);
+
+        Assert.Equal(
+            [
+                (SyncActionKind.Upload, SyncReason.Forced, SyncPhase.Assets, "a.css"),
+                (SyncActionKind.Upload, SyncReason.HeadersChanged, SyncPhase.Assets, "b.css"),
+                (SyncActionKind.Upload, SyncReason.New, SyncPhase.Assets, "new.css"),
+                (SyncActionKind.Upload, SyncReason.Forced, SyncPhase.EntryFiles, "index.html"),
+                (SyncActionKind.Delete, SyncReason.Removed, SyncPhase.Deletions, "gone.css"),
+            ],
+            plan.Actions.Select(a => (a.Kind, a.Reason, a.Phase, a.Key)));
+    }
+
+    [Fact]
     public void Larger_uploads_go_first_within_a_phase_and_ties_by_key()
     {
         var plan = Plan(

@@ -226,4 +226,41 @@ public sealed class PublishConfigurationTests(S3ServerFixture server, PackageFee
         Assert.Contains($"(dry run) upload: css/site.css → {destination}css/site.css (ContentChanged, ", third.Output);
         Assert.DoesNotContain("(dry run) unchanged:", third.Output);
     }
+
+    [Fact]
+    public async Task Force_resends_every_object_in_phase_order_under_the_guards_and_repairs_what_the_snapshot_cannot_see()
+    {
+        using var project = SampleProject.Copy("WebApp", feed, server);
+        var bucket = await server.CreateBucketAsync(nameof(Force_resends_every_object_in_phase_order_under_the_guards_and_repairs_what_the_snapshot_cannot_see));
+        (await project.PublishAsync(bucket)).EnsureSuccess();
+        // Changed behind the sync's back: content and headers the snapshot still believes are right.
+        await server.Client.PutObjectAsync(new Amazon.S3.Model.PutObjectRequest
+        {
+            BucketName = bucket, Key = "site/css/site.css", ContentBody = "tampered", ContentType = "text/plain",
+        });
+        File.Delete(Path.Combine(project.WebRoot, "robots.txt"));
+
+        var refused = await project.PublishAsync(bucket, "StaticOffloadForce=true", "StaticOffloadMaxDeletes=0");
+
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains("error SO1010", refused.Output);
+        var before = server.RequestsTo(bucket).Count;
+        var result = (await project.PublishAsync(bucket, "StaticOffloadForce=true")).EnsureSuccess();
+
+        Assert.Contains("— 11 uploaded", result.Output);
+        Assert.Contains("1 deleted, 0 unchanged", result.Output);
+        var sent = server.RequestsTo(bucket).Since(before).WithoutState().WithoutAccessCheck().All;
+        Assert.Equal(11, sent.Count(r => r.IsUpload));
+        var order = sent.Select(r => r.IsDelete ? "delete" : r.Key).ToList();
+        Assert.True(order.LastIndexOf(Prefix + "css/site.css") < order.IndexOf(Prefix + "index.html"), "assets before pages");
+        Assert.Equal("delete", order[^1]);
+        var (body, css) = await server.GetAsync(bucket, "site/css/site.css");
+        Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(project.PublishedWebRoot, "css", "site.css")), body);
+        Assert.Equal("text/css", css.Headers.ContentType);
+
+        var again = (await project.PublishAsync(bucket)).EnsureSuccess();
+        Assert.Contains("— 0 uploaded (0 B), 0 metadata updated, 0 deleted, 11 unchanged", again.Output);
+    }
+
+    private const string Prefix = "site/";
 }
