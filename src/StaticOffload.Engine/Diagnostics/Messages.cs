@@ -248,6 +248,10 @@ public static class Messages
 
     [Summary("A rollback's source version is not the content recorded for it: stopped before entry files and deletes.")] public const string RestoreSourceChangedCode = "SO1040";
 
+    [Summary("The sync ran on its own (`-t:StaticOffloadSync`) and the publish folder it looked in does not exist: names the folder and the configuration assumed.")] public const string PublishOutputMissingCode = "SO1041";
+
+    public static Diagnostic PublishOutputMissing(string folder, string configuration, bool assumed) => Diagnostic.Error(PublishOutputMissingCode, $"There is no publish output to sync: '{folder}' does not exist. Run on its own, the sync sends what an earlier `dotnet publish` left in the publish folder of configuration '{configuration}' ({(assumed ? $"assumed: no -c or -p:Configuration was given, and `dotnet publish` without -c publishes {configuration} for this project" : "as given")}). Run `dotnet publish -c {configuration}` first, or name the configuration that was published with -p:Configuration=….");
+
     public static Diagnostic RestoreSourceChanged(string key, string source, string destination, string? copyETag) => Diagnostic.Error(RestoreSourceChangedCode, $"Restoring '{key}' in {destination} from {source} failed: {(copyETag is null ? "that version no longer has the recorded ETag (the store refused the conditional copy)" : $"the copy returned ETag \"{copyETag}\", not the recorded content")}. The rollback stopped before any later phase (entry files, deletes); the site still serves what it served. Check the bucket's versions (a lifecycle rule may have expired noncurrent versions) and roll back to a later deploy.");
 
     [Summary("The snapshot is unreadable (or of another format version): the sync reconciles from the bucket.")] public const string SnapshotUnreadableCode = "SO2001";

@@ -262,5 +262,43 @@ public sealed class PublishConfigurationTests(S3ServerFixture server, PackageFee
         Assert.Contains("— 0 uploaded (0 B), 0 metadata updated, 0 deleted, 11 unchanged", again.Output);
     }
 
+    [Fact]
+    public async Task Sync_target_alone_without_a_configuration_looks_where_dotnet_publish_puts_the_output_or_names_that_folder()
+    {
+        using var project = SampleProject.Copy("WebApp", feed, server);
+        var bucket = await server.CreateBucketAsync(nameof(Sync_target_alone_without_a_configuration_looks_where_dotnet_publish_puts_the_output_or_names_that_folder));
+        (await project.PublishAsync(bucket)).EnsureSuccess();
+        Task<ProcessResult> SyncAlone(params string[] extra) => DotNet.RunAsync(project.Directory,
+            new[]
+            {
+                "msbuild", project.ProjectFile, "-t:StaticOffloadSync", "-nodeReuse:false",
+                $"-p:StaticOffloadBucket={bucket}", $"-p:StaticOffloadServiceUrl={server.Endpoint}", "-p:StaticOffloadForcePathStyle=true",
+            }.Concat(extra), server.Credentials());
+
+        // No -c: `dotnet publish` without -c publishes Release for a .NET 8+ project, so that is where the sync looks.
+        var synced = (await SyncAlone()).EnsureSuccess();
+
+        Assert.Contains("— 0 uploaded (0 B), 0 metadata updated, 0 deleted, 12 unchanged", synced.Output);
+
+        var publishFolder = Path.GetDirectoryName(project.PublishedWebRoot)!;
+        Directory.Delete(publishFolder, recursive: true);
+        var missing = await SyncAlone();
+
+        Assert.NotEqual(0, missing.ExitCode);
+        Assert.Contains("error SO1041", missing.Output);
+        Assert.Contains(project.PublishedWebRoot, missing.Output);
+        Assert.Contains("configuration 'Release' (assumed: no -c or -p:Configuration was given", missing.Output);
+        Assert.DoesNotContain("SO1012", missing.Output);
+        Assert.DoesNotContain("SO1022", missing.Output);
+        Assert.DoesNotContain("StaticOffloadAllowShrink", missing.Output);
+
+        var debug = await SyncAlone("-p:Configuration=Debug");
+
+        Assert.Contains("error SO1041", debug.Output);
+        Assert.Contains(Path.Combine(project.Directory, "bin", "Debug", "net10.0", "publish", "wwwroot"), debug.Output);
+        Assert.Contains("configuration 'Debug' (as given)", debug.Output);
+        Assert.Equal(WebAppPublishScenarios.Expected.Count, (await server.ListAsync(bucket)).Count);
+    }
+
     private const string Prefix = "site/";
 }
