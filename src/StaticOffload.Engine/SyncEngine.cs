@@ -210,6 +210,14 @@ public sealed class SyncEngine(IObjectStore store, ISyncLog log, TimeProvider? c
         if (request.DryRun)
         {
             LogPlan(request, plan);
+            if (request.CloudFront is { } cdn)
+            {
+                var paths = Cdn.InvalidationPaths.From(plan.Changes, prefix, request.InvalidationMaxPaths);
+                log.Important(paths.Count == 0
+                    ? $"StaticOffload: dry run: no CloudFront invalidation (no path a CDN may have cached changes)."
+                    : $"StaticOffload: dry run: would invalidate on CloudFront distribution {cdn.DistributionId}: {string.Join(" ", paths)}");
+            }
+
             return new PlanStep(Planned(stopwatch) with { DryRun = true });
         }
 
@@ -232,6 +240,7 @@ public sealed class SyncEngine(IObjectStore store, ISyncLog log, TimeProvider? c
         {
             Completed = executor.Completed.ToArray(),
             BytesUploaded = executor.BytesUploaded,
+            Invalidation = executor.Invalidation,
         };
     }
 

@@ -36,6 +36,7 @@ public class DefaultsTests
         { "StaticOffloadRequireCoordination", Defaults.RequireCoordination ? "true" : "false" },
         { "StaticOffloadHistoryDepth", $"{Defaults.HistoryDepth}" },
         { "StaticOffloadForce", Defaults.Force ? "true" : "false" },
+        { "StaticOffloadCloudFrontWait", Defaults.CloudFrontWait ? "true" : "false" },
     };
 
     [Theory]

@@ -74,6 +74,11 @@ public sealed class SyncStaticOffloadFiles : Microsoft.Build.Utilities.Task, ICa
     /// <summary>StaticOffloadForce: re-send every file as a repair.</summary>
     public bool Force { get; set; }
 
+    /// <summary>StaticOffloadCloudFrontDistributionId: invalidate the changed paths there.</summary>
+    public string? CloudFrontDistributionId { get; set; }
+
+    public bool CloudFrontWait { get; set; }
+
     public bool AllowRootDelete { get; set; }
 
     /// <summary>Where the JSON report of the run goes; empty for none.</summary>
@@ -119,6 +124,10 @@ public sealed class SyncStaticOffloadFiles : Microsoft.Build.Utilities.Task, ICa
     [Output]
     public ITaskItem[] InvalidationPaths { get; private set; } = [];
 
+    /// <summary>The id of the CloudFront invalidation the deploy created; empty when none.</summary>
+    [Output]
+    public string InvalidationId { get; private set; } = "";
+
     public void Cancel() => _cancel.Cancel();
 
     public override bool Execute()
@@ -157,6 +166,7 @@ public sealed class SyncStaticOffloadFiles : Microsoft.Build.Utilities.Task, ICa
         MetadataUpdated = Items(result, SyncActionKind.UpdateMetadata);
         Deleted = Items(result, SyncActionKind.Delete);
         Unchanged = result.Plan.Actions.Where(a => a.Kind == SyncActionKind.Unchanged).Select(ToItem).ToArray();
+        InvalidationId = result.Invalidation?.Id ?? "";
         InvalidationPaths = result.InvalidationPaths.Select(path => (ITaskItem)new TaskItem(MsBuildEscaping.Escape(path))).ToArray();
         return !Log.HasLoggedErrors && result.Succeeded;
     }
@@ -238,6 +248,8 @@ public sealed class SyncStaticOffloadFiles : Microsoft.Build.Utilities.Task, ICa
         StateBucket = StateBucket,
         Verify = Verify,
         Force = Force,
+        CloudFrontDistributionId = CloudFrontDistributionId,
+        CloudFrontWait = CloudFrontWait,
         DryRun = DryRun,
         Concurrency = Concurrency,
         Timeout = Timeout,

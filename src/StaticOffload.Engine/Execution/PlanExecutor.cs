@@ -61,6 +61,18 @@ public sealed class PlanExecutor(IObjectStore store, int concurrency, ISyncLog l
         }
     }
 
+    /// <summary>
+    /// Runs once every change but the deletions took effect, before the first delete (or at the end when there is
+    /// none), and only if nothing failed: the CDN invalidation. What it fails with stops the run before any delete.
+    /// </summary>
+    public Func<CancellationToken, Task>? BeforeDeletions { get; set; }
+
+    /// <summary>The CDN invalidation <see cref="BeforeDeletions"/> made, if any.</summary>
+    public Cdn.Invalidation? Invalidation { get; set; }
+
+    /// <summary>Whether <see cref="BeforeDeletions"/> ran.</summary>
+    public bool ReachedDeletions { get; private set; }
+
     /// <summary>What the bucket holds as far as we know; starts as the baseline, updated as actions succeed.</summary>
     public required Dictionary<string, SnapshotEntry> State { get; init; }
 
@@ -87,6 +99,11 @@ public sealed class PlanExecutor(IObjectStore store, int concurrency, ISyncLog l
             cancellationToken.ThrowIfCancellationRequested();
             if (phase.Key == SyncPhase.Deletions)
             {
+                if (!await ReachDeletionsAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    return;
+                }
+
                 await DeleteAsync(phase.ToArray(), cancellationToken).ConfigureAwait(false);
             }
             else
@@ -101,6 +118,31 @@ public sealed class PlanExecutor(IObjectStore store, int concurrency, ISyncLog l
                 return;
             }
         }
+
+        await ReachDeletionsAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<bool> ReachDeletionsAsync(CancellationToken cancellationToken)
+    {
+        if (ReachedDeletions)
+        {
+            return _errors.IsEmpty;
+        }
+
+        ReachedDeletions = true;
+        try
+        {
+            if (BeforeDeletions is { } step)
+            {
+                await step(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (SyncFailedException ex)
+        {
+            _errors.Enqueue(ex.Diagnostic);
+        }
+
+        return _errors.IsEmpty;
     }
 
     private async Task RunPhaseAsync(IReadOnlyList<SyncAction> actions, CancellationToken cancellationToken)

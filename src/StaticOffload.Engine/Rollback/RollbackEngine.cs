@@ -148,7 +148,7 @@ public sealed class RollbackEngine(IObjectStore store, ISyncLog log, TimeProvide
                 RestoredId = target.Id,
             },
             diagnostics, stopwatch, cancellationToken).ConfigureAwait(false);
-        return planned with { Completed = executor.Completed.ToArray() };
+        return planned with { Completed = executor.Completed.ToArray(), Invalidation = executor.Invalidation };
     }
 
     /// <summary>The deploy named, or the one before the live one.</summary>

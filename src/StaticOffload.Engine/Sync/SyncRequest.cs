@@ -60,6 +60,9 @@ public sealed record SyncRequest
     /// </summary>
     public bool Verify { get; init; }
 
+    /// <summary>StaticOffloadCloudFrontDistributionId (and its wait): one invalidation per deploy that changed cached paths.</summary>
+    public Cdn.CloudFrontSettings? CloudFront { get; init; }
+
     /// <summary>StaticOffloadForce: re-send every file (content and headers) as a repair; see <see cref="Planning.SyncPlanner"/>.</summary>
     public bool Force { get; init; }
 

@@ -75,7 +75,7 @@ public sealed class SampleProject : IDisposable
                     "-p:StaticOffloadForcePathStyle=true" }
                 .Concat(arguments)
                 .Concat(_server.PublishProperties.Concat(properties).Select(p => "-p:" + p)),
-            _server.Credentials());
+            Environment());
 
     /// <summary>`dotnet msbuild -t:<paramref name="target"/>` (no build, no restore) against <paramref name="bucket"/> on the local server.</summary>
     public Task<ProcessResult> RunTargetAsync(string target, string bucket, params string[] properties) =>
@@ -84,7 +84,21 @@ public sealed class SampleProject : IDisposable
                     $"-p:StaticOffloadBucket={bucket}", $"-p:StaticOffloadServiceUrl={_server.Endpoint}",
                     "-p:StaticOffloadForcePathStyle=true" }
                 .Concat(_server.PublishProperties.Concat(properties).Select(p => "-p:" + p)),
-            _server.Credentials());
+            Environment());
+
+    /// <summary>More environment variables for the builds this project runs (beside the server's credentials).</summary>
+    public Dictionary<string, string?> ExtraEnvironment { get; } = new(StringComparer.Ordinal);
+
+    private Dictionary<string, string?> Environment()
+    {
+        var environment = new Dictionary<string, string?>(_server.Credentials(), StringComparer.Ordinal);
+        foreach (var (name, value) in ExtraEnvironment)
+        {
+            environment[name] = value;
+        }
+
+        return environment;
+    }
 
     public void Dispose()
     {

@@ -1,0 +1,35 @@
+using StaticOffload.Tests.Infrastructure;
+
+namespace StaticOffload.Tests.Cdn;
+
+/// <summary>A real `dotnet publish` of samples/WebApp with StaticOffloadCloudFrontDistributionId, against moto.</summary>
+[Collection(MotoPublishCollection.Name)]
+public sealed class CloudFrontPublishOnMotoTests(MotoServerFixture moto, PackageFeedFixture feed)
+{
+    [Fact]
+    public async Task A_publish_with_a_distribution_id_invalidates_what_changed_and_prints_the_invalidation_id()
+    {
+        using var api = new CloudFrontApi(moto.Endpoint);
+        using var project = SampleProject.Copy("WebApp", feed, moto);
+        var bucket = await moto.CreateBucketAsync("cdn-publish");
+        var distribution = await api.CreateDistributionAsync(bucket);
+        project.ExtraEnvironment["AWS_ENDPOINT_URL_CLOUDFRONT"] = moto.Endpoint;
+        var properties = new[] { $"StaticOffloadCloudFrontDistributionId={distribution}", "StaticOffloadCloudFrontWait=true" };
+        (await project.PublishAsync(bucket, properties)).EnsureSuccess();
+        Assert.Empty(await api.InvalidationsAsync(distribution));
+
+        await File.AppendAllTextAsync(Path.Combine(project.WebRoot, "index.html"), "<!-- v2 -->");
+        File.Move(Path.Combine(project.WebRoot, "robots.txt"), Path.Combine(project.WebRoot, "robots2.txt"));
+        var result = (await project.PublishAtVerbosityAsync("n", bucket, properties)).EnsureSuccess();
+
+        var sent = Assert.Single(await api.InvalidationsAsync(distribution));
+        Assert.Equal(["/site/", "/site/index.html", "/site/robots.txt"], sent.Paths.Order(StringComparer.Ordinal));
+        Assert.Contains($"StaticOffload: CloudFront invalidation {sent.Id} of distribution {distribution} created for 3 paths", result.Output);
+        Assert.Contains($"upload: robots2.txt → s3://{bucket}/site/robots2.txt (New, ", result.Output);
+        Assert.Contains($"delete: s3://{bucket}/site/robots.txt (Removed)", result.Output);
+
+        var again = (await project.PublishAsync(bucket, properties)).EnsureSuccess();
+        Assert.DoesNotContain("CloudFront invalidation", again.Output);
+        Assert.Single(await api.InvalidationsAsync(distribution));
+    }
+}
