@@ -192,7 +192,8 @@ public sealed class SyncEngine(IObjectStore store, ISyncLog log, TimeProvider? c
         var now = _clock.GetUtcNow();
         var prefix = request.Destination.Prefix;
         var policy = new DeletePolicy(request.DeleteRemoved, request.DeleteAfterDeploys, request.DeleteAfterAge, baseline.Deploys + 1, now, prefix);
-        var plan = SyncPlanner.Plan(local, baseline.Entries, policy, request.Destination.Capabilities, request.Force);
+        var hashed = await CopyCandidates.HashAsync(local, baseline.Entries, request.Destination.Capabilities, request.Force, cancellationToken).ConfigureAwait(false);
+        var plan = SyncPlanner.Plan(hashed, baseline.Entries, policy, request.Destination.Capabilities, request.Force);
         SyncResult Planned(Stopwatch elapsed) => Result(diagnostics, elapsed) with { Plan = plan, UsedListing = baseline.Listed };
         var checks = SafetyChecks.Plan(new SafetyInput(plan, store.Destination, prefix, local.Count, request.AllowRootDelete, request.MaxDeletes));
         diagnostics.AddRange(checks);

@@ -191,10 +191,20 @@ public sealed class PlanExecutor(IObjectStore store, int concurrency, ISyncLog l
 
     private async Task RunAsync(SyncAction action, CancellationToken cancellationToken)
     {
-        if (action.Kind == SyncActionKind.Copy)
+        if (action.Kind == SyncActionKind.Copy && action.Local is null)
         {
             await RestoreAsync(action, cancellationToken).ConfigureAwait(false);
             return;
+        }
+
+        if (action.Kind == SyncActionKind.Copy)
+        {
+            if (await CopyDuplicateAsync(action, cancellationToken).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            action = action with { Kind = SyncActionKind.Upload, Reason = SyncReason.New, Restore = null };
         }
 
         if (action.Kind == SyncActionKind.UpdateMetadata)
@@ -230,19 +240,39 @@ public sealed class PlanExecutor(IObjectStore store, int concurrency, ISyncLog l
             return false;
         }
 
-        Record(action.Key, new SnapshotEntry
+        Complete(action, file, etag, returned!.VersionId);
+        return true;
+    }
+
+    /// <summary>
+    /// A new key whose content the bucket holds under another key: copied from there with the file's headers, on the
+    /// condition that the source is still the object recorded with that content; the ETag the copy returns must be the
+    /// source's or the file's MD5. Otherwise (the source changed or is gone, the store refused) the file is uploaded.
+    /// </summary>
+    /// <returns>Whether the copy was made (and recorded).</returns>
+    private async Task<bool> CopyDuplicateAsync(SyncAction action, CancellationToken cancellationToken)
+    {
+        var file = action.Local!;
+        var source = action.Restore!.Source;
+        StoredObject? copied;
+        try
         {
-            Size = file.Size,
-            LastWriteTicks = file.LastWriteTicks,
-            Md5 = file.Digest.Md5,
-            Sha256 = file.Digest.Sha256,
-            ETag = etag,
-            Headers = file.Headers,
-            VersionId = returned!.VersionId,
-            EntryFile = file.EntryFile ? true : null,
-        });
-        _completed.Enqueue(action);
-        log.Change(lines.Done(action));
+            copied = await store.CopyAsync(source, action.Key, file.Headers, file.Digest!.Sha256, replaceMetadata: true, cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (SyncFailedException ex)
+        {
+            log.Detail($"StaticOffload: '{ObjectKeys.Printable(action.Key)}' could not be copied from '{ObjectKeys.Printable(source.Key)}' ({ex.Diagnostic.Message}); uploading it.");
+            return false;
+        }
+
+        if (copied is null || (copied.ETag != source.IfETag && copied.ETag != file.Digest.Md5))
+        {
+            log.Detail($"StaticOffload: '{ObjectKeys.Printable(source.Key)}' is no longer the content recorded; uploading '{ObjectKeys.Printable(action.Key)}' instead of copying it.");
+            return false;
+        }
+
+        Complete(action, file, copied.ETag, copied.VersionId);
         return true;
     }
 
@@ -305,19 +335,25 @@ public sealed class PlanExecutor(IObjectStore store, int concurrency, ISyncLog l
             Interlocked.Add(ref _bytesUploaded, file.Size);
         }
 
+        Complete(action, file, stored.ETag, stored.VersionId, file.Size);
+    }
+
+    /// <summary>Records that the key now holds the file (sent, or copied from content recorded as the file's), and says so.</summary>
+    private void Complete(SyncAction action, LocalFile file, string etag, string? versionId, long? bytesSent = null)
+    {
         Record(action.Key, new SnapshotEntry
         {
             Size = file.Size,
             LastWriteTicks = file.LastWriteTicks,
             Md5 = file.Digest!.Md5,
             Sha256 = file.Digest.Sha256,
-            ETag = stored.ETag,
+            ETag = etag,
             Headers = file.Headers,
-            VersionId = stored.VersionId,
+            VersionId = versionId,
             EntryFile = file.EntryFile ? true : null,
         });
         _completed.Enqueue(action);
-        log.Change(lines.Done(action, file.Size));
+        log.Change(lines.Done(action, bytesSent));
     }
 
     /// <summary>A large file not hashed yet (its key was new): hashed before it streams, as the upload needs its SHA-256.</summary>
