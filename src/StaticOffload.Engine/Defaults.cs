@@ -62,6 +62,12 @@ public static class Defaults
     /// <summary>StaticOffloadRequireCoordination: a store without conditional writes is a warning (SO2011), not an error.</summary>
     public const bool RequireCoordination = false;
 
+    /// <summary>StaticOffloadForce: a run sends only what changed.</summary>
+    public const bool Force = false;
+
+    /// <summary>StaticOffloadCloudFrontWait: a deploy does not wait for its CloudFront invalidation to complete.</summary>
+    public const bool CloudFrontWait = false;
+
     /// <summary>StaticOffloadHistoryDepth: how many deploys the history keeps (and so how far back a rollback reaches).</summary>
     public const int HistoryDepth = 20;
 }

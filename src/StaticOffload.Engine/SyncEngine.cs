@@ -192,7 +192,8 @@ public sealed class SyncEngine(IObjectStore store, ISyncLog log, TimeProvider? c
         var now = _clock.GetUtcNow();
         var prefix = request.Destination.Prefix;
         var policy = new DeletePolicy(request.DeleteRemoved, request.DeleteAfterDeploys, request.DeleteAfterAge, baseline.Deploys + 1, now, prefix);
-        var plan = SyncPlanner.Plan(local, baseline.Entries, policy, request.Destination.Capabilities);
+        var hashed = await CopyCandidates.HashAsync(local, baseline.Entries, request.Destination.Capabilities, request.Force, cancellationToken).ConfigureAwait(false);
+        var plan = SyncPlanner.Plan(hashed, baseline.Entries, policy, request.Destination.Capabilities, request.Force);
         SyncResult Planned(Stopwatch elapsed) => Result(diagnostics, elapsed) with { Plan = plan, UsedListing = baseline.Listed };
         var checks = SafetyChecks.Plan(new SafetyInput(plan, store.Destination, prefix, local.Count, request.AllowRootDelete, request.MaxDeletes));
         diagnostics.AddRange(checks);
@@ -201,7 +202,7 @@ public sealed class SyncEngine(IObjectStore store, ISyncLog log, TimeProvider? c
             if (checks.Any(d => d.Code == Messages.TooManyDeletesCode))
             {
                 // What would have been deleted is what the user needs to see to decide.
-                LogPlan(plan);
+                LogPlan(request, plan);
             }
 
             return new PlanStep(Planned(stopwatch));
@@ -209,7 +210,15 @@ public sealed class SyncEngine(IObjectStore store, ISyncLog log, TimeProvider? c
 
         if (request.DryRun)
         {
-            LogPlan(plan);
+            LogPlan(request, plan);
+            if (request.CloudFront is { } cdn)
+            {
+                var paths = Cdn.InvalidationPaths.From(plan.Changes, prefix, request.InvalidationMaxPaths);
+                log.Important(paths.Count == 0
+                    ? $"StaticOffload: dry run: no CloudFront invalidation (no path a CDN may have cached changes)."
+                    : $"StaticOffload: dry run: would invalidate on CloudFront distribution {cdn.DistributionId}: {string.Join(" ", paths)}");
+            }
+
             return new PlanStep(Planned(stopwatch) with { DryRun = true });
         }
 
@@ -232,6 +241,7 @@ public sealed class SyncEngine(IObjectStore store, ISyncLog log, TimeProvider? c
         {
             Completed = executor.Completed.ToArray(),
             BytesUploaded = executor.BytesUploaded,
+            Invalidation = executor.Invalidation,
         };
     }
 
@@ -239,13 +249,10 @@ public sealed class SyncEngine(IObjectStore store, ISyncLog log, TimeProvider? c
         new() { Plan = new SyncPlan([]), Diagnostics = diagnostics, Elapsed = stopwatch.Elapsed };
 
     /// <summary>Every action but the unchanged ones, as a dry run shows them: what would be sent, and why.</summary>
-    private void LogPlan(SyncPlan plan)
+    private void LogPlan(SyncRequest request, SyncPlan plan)
     {
-        log.Important($"StaticOffload: dry run, nothing is changed. Plan for {store.Destination}:");
-        foreach (var action in plan.Actions.Where(a => a.Kind != SyncActionKind.Unchanged))
-        {
-            log.Important($"  {action.Phase,-15} {action}");
-        }
+        new ChangeLines(request.Destination.Bucket, request.Destination.Prefix)
+            .LogPlan(log, plan, $"StaticOffload: dry run, nothing is changed. Plan for {store.Destination}:");
     }
 
     private SyncResult Finish(SyncRequest request, SyncResult result)

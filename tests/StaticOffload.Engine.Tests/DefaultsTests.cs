@@ -35,6 +35,8 @@ public class DefaultsTests
         { "StaticOffloadLockTimeout", $"{Defaults.LockTimeoutSeconds}" },
         { "StaticOffloadRequireCoordination", Defaults.RequireCoordination ? "true" : "false" },
         { "StaticOffloadHistoryDepth", $"{Defaults.HistoryDepth}" },
+        { "StaticOffloadForce", Defaults.Force ? "true" : "false" },
+        { "StaticOffloadCloudFrontWait", Defaults.CloudFrontWait ? "true" : "false" },
     };
 
     [Theory]

@@ -30,6 +30,12 @@ public sealed class ResolveStaticOffloadFiles : Microsoft.Build.Utilities.Task
     /// </summary>
     public bool ScanPublishDir { get; set; }
 
+    /// <summary>$(Configuration): the configuration whose publish folder <see cref="PublishDir"/> is.</summary>
+    public string? Configuration { get; set; }
+
+    /// <summary>No configuration was given to the build: <see cref="Configuration"/> is what `dotnet publish` would use.</summary>
+    public bool ConfigurationAssumed { get; set; }
+
     /// <summary>The folder of the publish output that becomes the bucket prefix's root; empty for all of it.</summary>
     public string? SourceFolder { get; set; }
 
@@ -59,6 +65,8 @@ public sealed class ResolveStaticOffloadFiles : Microsoft.Build.Utilities.Task
             ExtraFiles = ExtraFiles.Select(i => new ExtraFileSetting(i.GetMetadata("FullPath"), i.Metadata("RelativePath"), i.FileName())).ToArray(),
             PublishDir = PublishDir,
             ScanPublishDir = ScanPublishDir,
+            Configuration = Configuration,
+            ConfigurationAssumed = ConfigurationAssumed,
             SourceFolder = SourceFolder,
             DefaultRules = DefaultRules.Select(ToRule).ToArray(),
             Rules = Rules.Select(ToRule).ToArray(),

@@ -71,6 +71,14 @@ public sealed class SyncStaticOffloadFiles : Microsoft.Build.Utilities.Task, ICa
 
     public bool Verify { get; set; }
 
+    /// <summary>StaticOffloadForce: re-send every file as a repair.</summary>
+    public bool Force { get; set; }
+
+    /// <summary>StaticOffloadCloudFrontDistributionId: invalidate the changed paths there.</summary>
+    public string? CloudFrontDistributionId { get; set; }
+
+    public bool CloudFrontWait { get; set; }
+
     public bool AllowRootDelete { get; set; }
 
     /// <summary>Where the JSON report of the run goes; empty for none.</summary>
@@ -116,6 +124,10 @@ public sealed class SyncStaticOffloadFiles : Microsoft.Build.Utilities.Task, ICa
     [Output]
     public ITaskItem[] InvalidationPaths { get; private set; } = [];
 
+    /// <summary>The id of the CloudFront invalidation the deploy created; empty when none.</summary>
+    [Output]
+    public string InvalidationId { get; private set; } = "";
+
     public void Cancel() => _cancel.Cancel();
 
     public override bool Execute()
@@ -154,6 +166,7 @@ public sealed class SyncStaticOffloadFiles : Microsoft.Build.Utilities.Task, ICa
         MetadataUpdated = Items(result, SyncActionKind.UpdateMetadata);
         Deleted = Items(result, SyncActionKind.Delete);
         Unchanged = result.Plan.Actions.Where(a => a.Kind == SyncActionKind.Unchanged).Select(ToItem).ToArray();
+        InvalidationId = result.Invalidation?.Id ?? "";
         InvalidationPaths = result.InvalidationPaths.Select(path => (ITaskItem)new TaskItem(MsBuildEscaping.Escape(path))).ToArray();
         return !Log.HasLoggedErrors && result.Succeeded;
     }
@@ -234,6 +247,9 @@ public sealed class SyncStaticOffloadFiles : Microsoft.Build.Utilities.Task, ICa
         StateKey = StateKey,
         StateBucket = StateBucket,
         Verify = Verify,
+        Force = Force,
+        CloudFrontDistributionId = CloudFrontDistributionId,
+        CloudFrontWait = CloudFrontWait,
         DryRun = DryRun,
         Concurrency = Concurrency,
         Timeout = Timeout,
@@ -269,6 +285,8 @@ public sealed class SyncStaticOffloadFiles : Microsoft.Build.Utilities.Task, ICa
         private readonly ConcurrentQueue<Action<TaskLoggingHelper>> _queue = new();
 
         public void Important(string message) => _queue.Enqueue(l => l.LogMessage(MessageImportance.High, message));
+
+        public void Change(string message) => _queue.Enqueue(l => l.LogMessage(MessageImportance.Normal, message));
 
         public void Detail(string message) => _queue.Enqueue(l => l.LogMessage(MessageImportance.Low, message));
 

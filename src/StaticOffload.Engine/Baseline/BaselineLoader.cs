@@ -60,7 +60,7 @@ public sealed class BaselineLoader(IObjectStore store, ISyncLog log)
             return new LoadedBaseline();
         }
 
-        var stampable = !request.Verify && !request.DryRun;
+        var stampable = !request.Verify && !request.DryRun && !request.Force;
         var fingerprint = stampable ? SyncStamp.Compute(request, store.Destination, stated) : null;
         if (fingerprint is not null && SyncStamp.Matches(request.SnapshotPath, fingerprint))
         {

@@ -18,7 +18,8 @@ public static class InvalidationPaths
         {
             var cached = action.Kind switch
             {
-                SyncActionKind.Upload => action.Reason == SyncReason.ContentChanged,
+                // Nothing is cached under a new key; any other upload replaced what a CDN may hold.
+                SyncActionKind.Upload => action.Reason != SyncReason.New,
                 SyncActionKind.UpdateMetadata => true,
                 SyncActionKind.Delete => true,
                 SyncActionKind.Copy => action.Previous is not null,

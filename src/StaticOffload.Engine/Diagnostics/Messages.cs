@@ -248,6 +248,28 @@ public static class Messages
 
     [Summary("A rollback's source version is not the content recorded for it: stopped before entry files and deletes.")] public const string RestoreSourceChangedCode = "SO1040";
 
+    [Summary("The sync ran on its own (`-t:StaticOffloadSync`) and the publish folder it looked in does not exist: names the folder and the configuration assumed.")] public const string PublishOutputMissingCode = "SO1041";
+
+    public static Diagnostic PublishOutputMissing(string folder, string configuration, bool assumed) => Diagnostic.Error(PublishOutputMissingCode, $"There is no publish output to sync: '{folder}' does not exist. Run on its own, the sync sends what an earlier `dotnet publish` left in the publish folder of configuration '{configuration}' ({(assumed ? $"assumed: no -c or -p:Configuration was given, and `dotnet publish` without -c publishes {configuration} for this project" : "as given")}). Run `dotnet publish -c {configuration}` first, or name the configuration that was published with -p:Configuration=….");
+
+    [Summary("`StaticOffloadCloudFrontDistributionId` names no distribution CloudFront knows (`NoSuchDistribution`).")] public const string CloudFrontDistributionNotFoundCode = "SO1042";
+
+    public static Diagnostic CloudFrontDistributionNotFound(string distribution, string paths) => Diagnostic.Error(CloudFrontDistributionNotFoundCode, $"CloudFront has no distribution '{distribution}' (NoSuchDistribution): check StaticOffloadCloudFrontDistributionId (the distribution's ID, e.g. E2QWRUHEXAMPLE, not its domain name) and that the credentials belong to its account. {CdnNotInvalidated(paths)}");
+
+    [Summary("CloudFront refused the invalidation (`AccessDenied`): the credentials need `cloudfront:CreateInvalidation` (and `cloudfront:GetInvalidation` to wait).")] public const string CloudFrontAccessDeniedCode = "SO1043";
+
+    public static Diagnostic CloudFrontAccessDenied(string distribution, string message, string paths) => Diagnostic.Error(CloudFrontAccessDeniedCode, $"CloudFront refused the invalidation of distribution '{distribution}' (AccessDenied: {message}): the deploy's credentials need cloudfront:CreateInvalidation on arn:aws:cloudfront::<account>:distribution/{distribution} (and cloudfront:GetInvalidation for StaticOffloadCloudFrontWait). {CdnNotInvalidated(paths)}");
+
+    [Summary("CloudFront has too many invalidations in progress for the distribution (`TooManyInvalidationsInProgress`).")] public const string CloudFrontTooManyInvalidationsCode = "SO1044";
+
+    public static Diagnostic CloudFrontTooManyInvalidations(string distribution, string paths) => Diagnostic.Error(CloudFrontTooManyInvalidationsCode, $"CloudFront has too many invalidations in progress for distribution '{distribution}' (TooManyInvalidationsInProgress: at most 3,000 file paths or 15 wildcard paths at once): wait for them to complete and deploy again, or lower StaticOffloadInvalidationMaxPaths so changes collapse to one wildcard. {CdnNotInvalidated(paths)}");
+
+    [Summary("A CloudFront invalidation failed otherwise (endpoint unreachable, another refusal; status and code are shown).")] public const string CloudFrontFailedCode = "SO1045";
+
+    public static Diagnostic CloudFrontFailed(string distribution, string why, string paths) => Diagnostic.Error(CloudFrontFailedCode, $"The CloudFront invalidation of distribution '{distribution}' failed: {why}. {CdnNotInvalidated(paths)}");
+
+    private static string CdnNotInvalidated(string paths) => $"The changed objects are in the bucket, nothing was deleted, and the CDN may serve the old content until you invalidate: {paths}.";
+
     public static Diagnostic RestoreSourceChanged(string key, string source, string destination, string? copyETag) => Diagnostic.Error(RestoreSourceChangedCode, $"Restoring '{key}' in {destination} from {source} failed: {(copyETag is null ? "that version no longer has the recorded ETag (the store refused the conditional copy)" : $"the copy returned ETag \"{copyETag}\", not the recorded content")}. The rollback stopped before any later phase (entry files, deletes); the site still serves what it served. Check the bucket's versions (a lifecycle rule may have expired noncurrent versions) and roll back to a later deploy.");
 
     [Summary("The snapshot is unreadable (or of another format version): the sync reconciles from the bucket.")] public const string SnapshotUnreadableCode = "SO2001";

@@ -17,7 +17,8 @@ namespace StaticOffload.Execution;
 /// is true; <see cref="StateSnapshot"/> gives the same while it runs.
 /// </summary>
 /// <param name="layout">How the store is sent files: the digest a large new file needs before it streams.</param>
-public sealed class PlanExecutor(IObjectStore store, int concurrency, ISyncLog log, UploadLayout layout)
+/// <param name="lines">The line logged per change that took effect.</param>
+public sealed class PlanExecutor(IObjectStore store, int concurrency, ISyncLog log, UploadLayout layout, ChangeLines lines)
 {
     private readonly ConcurrentQueue<SyncAction> _completed = new();
     private readonly ConcurrentQueue<Diagnostic> _errors = new();
@@ -60,6 +61,18 @@ public sealed class PlanExecutor(IObjectStore store, int concurrency, ISyncLog l
         }
     }
 
+    /// <summary>
+    /// Runs once every change but the deletions took effect, before the first delete (or at the end when there is
+    /// none), and only if nothing failed: the CDN invalidation. What it fails with stops the run before any delete.
+    /// </summary>
+    public Func<CancellationToken, Task>? BeforeDeletions { get; set; }
+
+    /// <summary>The CDN invalidation <see cref="BeforeDeletions"/> made, if any.</summary>
+    public Cdn.Invalidation? Invalidation { get; set; }
+
+    /// <summary>Whether <see cref="BeforeDeletions"/> ran.</summary>
+    public bool ReachedDeletions { get; private set; }
+
     /// <summary>What the bucket holds as far as we know; starts as the baseline, updated as actions succeed.</summary>
     public required Dictionary<string, SnapshotEntry> State { get; init; }
 
@@ -86,6 +99,11 @@ public sealed class PlanExecutor(IObjectStore store, int concurrency, ISyncLog l
             cancellationToken.ThrowIfCancellationRequested();
             if (phase.Key == SyncPhase.Deletions)
             {
+                if (!await ReachDeletionsAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    return;
+                }
+
                 await DeleteAsync(phase.ToArray(), cancellationToken).ConfigureAwait(false);
             }
             else
@@ -100,6 +118,31 @@ public sealed class PlanExecutor(IObjectStore store, int concurrency, ISyncLog l
                 return;
             }
         }
+
+        await ReachDeletionsAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<bool> ReachDeletionsAsync(CancellationToken cancellationToken)
+    {
+        if (ReachedDeletions)
+        {
+            return _errors.IsEmpty;
+        }
+
+        ReachedDeletions = true;
+        try
+        {
+            if (BeforeDeletions is { } step)
+            {
+                await step(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (SyncFailedException ex)
+        {
+            _errors.Enqueue(ex.Diagnostic);
+        }
+
+        return _errors.IsEmpty;
     }
 
     private async Task RunPhaseAsync(IReadOnlyList<SyncAction> actions, CancellationToken cancellationToken)
@@ -148,10 +191,20 @@ public sealed class PlanExecutor(IObjectStore store, int concurrency, ISyncLog l
 
     private async Task RunAsync(SyncAction action, CancellationToken cancellationToken)
     {
-        if (action.Kind == SyncActionKind.Copy)
+        if (action.Kind == SyncActionKind.Copy && action.Local is null)
         {
             await RestoreAsync(action, cancellationToken).ConfigureAwait(false);
             return;
+        }
+
+        if (action.Kind == SyncActionKind.Copy)
+        {
+            if (await CopyDuplicateAsync(action, cancellationToken).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            action = action with { Kind = SyncActionKind.Upload, Reason = SyncReason.New, Restore = null };
         }
 
         if (action.Kind == SyncActionKind.UpdateMetadata)
@@ -188,17 +241,40 @@ public sealed class PlanExecutor(IObjectStore store, int concurrency, ISyncLog l
             return false;
         }
 
-        Record(action.Key, new SnapshotEntry
+        Complete(action, file with { Digest = digest }, etag, returned!.VersionId);
+        return true;
+    }
+
+    /// <summary>
+    /// A new key whose content the bucket holds under another key: copied from there with the file's headers, on the
+    /// condition that the source is still the object recorded with that content; the ETag the copy returns must be the
+    /// source's or the file's MD5. Otherwise (the source changed or is gone, the store refused) the file is uploaded.
+    /// </summary>
+    /// <returns>Whether the copy was made (and recorded).</returns>
+    private async Task<bool> CopyDuplicateAsync(SyncAction action, CancellationToken cancellationToken)
+    {
+        var file = action.Local!;
+        var source = action.Restore!.Source;
+        var digest = DigestForCopy(file, source.IfETag, cancellationToken);
+        StoredObject? copied;
+        try
         {
-            Size = file.Size,
-            LastWriteTicks = file.LastWriteTicks,
-            ETag = etag,
-            Headers = file.Headers,
-            VersionId = returned!.VersionId,
-            EntryFile = file.EntryFile ? true : null,
-        }.WithDigest(digest));
-        _completed.Enqueue(action);
-        log.Detail($"  {Verb(action),-9} {action.Key} ({action.Reason})");
+            copied = await store.CopyAsync(source, action.Key, file.Headers, digest.Sha256, replaceMetadata: true, cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (SyncFailedException ex)
+        {
+            log.Detail($"StaticOffload: '{ObjectKeys.Printable(action.Key)}' could not be copied from '{ObjectKeys.Printable(source.Key)}' ({ex.Diagnostic.Message}); uploading it.");
+            return false;
+        }
+
+        if (copied is null || (copied.ETag != source.IfETag && copied.ETag != digest.Md5))
+        {
+            log.Detail($"StaticOffload: '{ObjectKeys.Printable(source.Key)}' is no longer the content recorded; uploading '{ObjectKeys.Printable(action.Key)}' instead of copying it.");
+            return false;
+        }
+
+        Complete(action, file with { Digest = digest }, copied.ETag, copied.VersionId);
         return true;
     }
 
@@ -222,7 +298,7 @@ public sealed class PlanExecutor(IObjectStore store, int concurrency, ISyncLog l
 
         Record(action.Key, entry with { ETag = copied.ETag, VersionId = copied.VersionId, Md5 = entry.Md5 ?? (S3ETag.IsMultipart(entry.ETag) ? null : copied.ETag) });
         _completed.Enqueue(action);
-        log.Detail($"  {Verb(action),-9} {action.Key} (from {action.Restore.Describe()})");
+        log.Change(lines.Done(action));
     }
 
     /// <summary>
@@ -303,18 +379,23 @@ public sealed class PlanExecutor(IObjectStore store, int concurrency, ISyncLog l
             Interlocked.Add(ref _bytesUploaded, file.Size);
         }
 
-        // Proven by this upload: the server's ETag is of the bytes hashed here.
+        Complete(action, file, stored.ETag, stored.VersionId, file.Size);
+    }
+
+    /// <summary>Records that the key now holds the file (sent, or copied from content recorded as the file's), and says so.</summary>
+    private void Complete(SyncAction action, LocalFile file, string etag, string? versionId, long? bytesSent = null)
+    {
         Record(action.Key, new SnapshotEntry
         {
             Size = file.Size,
             LastWriteTicks = file.LastWriteTicks,
-            ETag = stored.ETag,
+            ETag = etag,
             Headers = file.Headers,
-            VersionId = stored.VersionId,
+            VersionId = versionId,
             EntryFile = file.EntryFile ? true : null,
         }.WithDigest(file.Digest!));
         _completed.Enqueue(action);
-        log.Detail($"  {Verb(action),-9} {action.Key} ({action.Reason}, {Format.Bytes(file.Size)})");
+        log.Change(lines.Done(action, bytesSent));
     }
 
     /// <summary>
@@ -361,7 +442,7 @@ public sealed class PlanExecutor(IObjectStore store, int concurrency, ISyncLog l
 
                 _completed.Enqueue(action);
                 Interlocked.Increment(ref _done);
-                log.Detail($"  deleted   {action.Key}");
+                log.Change(lines.Done(action));
             }
         }
         catch (SyncFailedException ex)
@@ -411,12 +492,4 @@ public sealed class PlanExecutor(IObjectStore store, int concurrency, ISyncLog l
             }
         }
     }
-
-    private static string Verb(SyncAction action) => action.Kind switch
-    {
-        SyncActionKind.Upload => "uploaded",
-        SyncActionKind.UpdateMetadata => "updated",
-        SyncActionKind.Copy => "restored",
-        _ => action.Kind.ToString().ToLowerInvariant(),
-    };
 }

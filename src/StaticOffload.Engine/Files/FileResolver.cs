@@ -69,6 +69,15 @@ public static class FileResolver
             .Select(path => new PublishedFile(Path.Combine(publishDir, path), path));
         if (settings.ScanPublishDir)
         {
+            // Without this, an empty file list reads as a site whose every file was removed: the guards then blame
+            // the source folder or the shrink, not the publish that never ran (or ran for another configuration).
+            var folder = Path.Combine(publishDir, RelativePaths.Folder(settings.SourceFolder));
+            if (!Directory.Exists(folder))
+            {
+                values.Report(Messages.PublishOutputMissing(folder, Text.NullIfBlank(settings.Configuration) ?? "Debug", settings.ConfigurationAssumed));
+                return new ResolveResult([], values.Diagnostics, details);
+            }
+
             published = published.Concat(FileSelector.EnumerateFolder(publishDir, settings.SourceFolder));
         }
 

@@ -36,6 +36,18 @@ public enum SyncReason
 
     /// <summary>A rollback returns the key to what a recorded deploy left there.</summary>
     RolledBack,
+
+    /// <summary>
+    /// StaticOffloadForce: the key would be left as it is (or only have its headers replaced), but a forced run
+    /// re-sends every object, content and headers, as a repair.
+    /// </summary>
+    Forced,
+
+    /// <summary>
+    /// A new key whose content the bucket already holds under another key (a moved, renamed or duplicated file): made
+    /// by a server-side copy of that object instead of an upload.
+    /// </summary>
+    Duplicate,
 }
 
 /// <summary>
@@ -81,7 +93,11 @@ public sealed record SyncAction(
     };
 }
 
-/// <summary>What a <see cref="SyncActionKind.Copy"/> copies, and what the key holds afterwards.</summary>
+/// <summary>
+/// What a <see cref="SyncActionKind.Copy"/> copies, and what the key holds afterwards. For a
+/// <see cref="SyncReason.Duplicate"/> the action's file gives the headers and the record; <see cref="Entry"/> is the
+/// source's, and a copy that cannot be made becomes an upload of the file.
+/// </summary>
 /// <param name="Source">The object (and version) copied, on the condition that it still has its recorded ETag.</param>
 /// <param name="Entry">The record the key gets: the headers to keep (S3 copies no ACL, storage class or redirect).</param>
 /// <param name="ReplaceHeaders">

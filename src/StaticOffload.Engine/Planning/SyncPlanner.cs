@@ -12,25 +12,37 @@ public static class SyncPlanner
     /// <param name="deletes">When and what may be deleted: only keys under <see cref="DeletePolicy.Prefix"/> that the
     /// key rule accepts, whatever <paramref name="believedRemote"/> says.</param>
     /// <param name="store">Decides whether a header change is a conditional copy or an upload.</param>
+    /// <param name="force">StaticOffloadForce: every file is uploaded, whatever the bucket is believed to hold; the
+    /// phases, the deletes and every guard stay as they are.</param>
     public static SyncPlan Plan(
         IReadOnlyCollection<LocalFile> local,
         IReadOnlyDictionary<string, SnapshotEntry> believedRemote,
         DeletePolicy deletes,
-        StoreCapabilities store)
+        StoreCapabilities store,
+        bool force = false)
     {
         var actions = new List<SyncAction>(local.Count);
         var localKeys = new HashSet<string>(StringComparer.Ordinal);
+        var copySources = force ? null : new Lazy<Dictionary<string, KeyValuePair<string, SnapshotEntry>>>(() => CopySources(believedRemote, store));
         foreach (var file in local)
         {
             localKeys.Add(file.Key);
             var phase = PhaseOf(file);
             if (!believedRemote.TryGetValue(file.Key, out var previous))
             {
-                actions.Add(new SyncAction(SyncActionKind.Upload, SyncReason.New, phase, file.Key, file, null));
+                actions.Add(file.Digest is { Md5: { } md5 } && copySources?.Value.TryGetValue(md5, out var source) == true && source.Value.Size == file.Size
+                    ? new SyncAction(SyncActionKind.Copy, SyncReason.Duplicate, phase, file.Key, file, null,
+                        Restore: new Restore(new Storage.CopySource(source.Key, null, S3ETag.Normalize(source.Value.ETag)), source.Value, ReplaceHeaders: true))
+                    : new SyncAction(SyncActionKind.Upload, SyncReason.New, phase, file.Key, file, null));
             }
             else if (!SameContent(file, previous))
             {
                 actions.Add(new SyncAction(SyncActionKind.Upload, SyncReason.ContentChanged, phase, file.Key, file, previous));
+            }
+            else if (force)
+            {
+                var reason = previous.Headers is null || previous.Headers != file.Headers ? SyncReason.HeadersChanged : SyncReason.Forced;
+                actions.Add(new SyncAction(SyncActionKind.Upload, reason, phase, file.Key, file, previous));
             }
             else if (previous.Headers is null || previous.Headers != file.Headers)
             {
@@ -65,6 +77,28 @@ public static class SyncPlanner
 
         return Ordered(actions);
     }
+
+    /// <summary>
+    /// The objects a new key can be copied from, by MD5: those whose content is known (a recorded MD5, or a
+    /// single-part ETag, which is one) and that the store can copy. Of several with one content, the first key.
+    /// </summary>
+    private static Dictionary<string, KeyValuePair<string, SnapshotEntry>> CopySources(IReadOnlyDictionary<string, SnapshotEntry> remote, StoreCapabilities store)
+    {
+        var sources = new Dictionary<string, KeyValuePair<string, SnapshotEntry>>(StringComparer.OrdinalIgnoreCase);
+        foreach (var entry in remote.OrderBy(e => e.Key, StringComparer.Ordinal))
+        {
+            if (KnownMd5(entry.Value) is { } md5 && store.CanCopy(entry.Value.Size, entry.Value.ETag))
+            {
+                sources.TryAdd(md5, entry);
+            }
+        }
+
+        return sources;
+    }
+
+    /// <summary>The MD5 of an object's content when it is known: recorded, or its ETag when that is a single-part one.</summary>
+    public static string? KnownMd5(SnapshotEntry entry) =>
+        entry.Md5 ?? (string.IsNullOrEmpty(entry.ETag) || S3ETag.IsMultipart(entry.ETag) ? null : S3ETag.Normalize(entry.ETag));
 
     /// <summary>The plan of a run that found nothing changed since the last one: every file unchanged, in phase order.</summary>
     public static SyncPlan AllUnchanged(IReadOnlyCollection<LocalFile> local) =>

@@ -101,6 +101,15 @@ public static class SyncReport
             }
 
             json.WriteEndArray();
+            if (result.Invalidation is { } invalidation)
+            {
+                json.WriteStartObject("invalidation");
+                json.WriteString("distributionId", invalidation.DistributionId);
+                json.WriteString("id", invalidation.Id);
+                json.WriteString("status", invalidation.Status);
+                json.WriteEndObject();
+            }
+
             json.WriteEndObject();
         }
 

@@ -129,11 +129,8 @@ public sealed class RollbackEngine(IObjectStore store, ISyncLog log, TimeProvide
         var about = $"deploy {target.Id} of {target.Time.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z by {target.By.Describe()}{(target.Revision is null ? "" : $", revision {target.Revision}")}";
         if (request.DryRun)
         {
-            log.Important($"StaticOffload: dry run, nothing is changed. Plan to roll {destination} back to {about}:");
-            foreach (var action in plan.Actions.Where(a => a.Kind != SyncActionKind.Unchanged))
-            {
-                log.Important($"  {action.Phase,-15} {action}");
-            }
+            new ChangeLines(request.Destination.Bucket, prefix)
+                .LogPlan(log, plan, $"StaticOffload: dry run, nothing is changed. Plan to roll {destination} back to {about}:");
 
             return planned with { DryRun = true };
         }
@@ -151,7 +148,7 @@ public sealed class RollbackEngine(IObjectStore store, ISyncLog log, TimeProvide
                 RestoredId = target.Id,
             },
             diagnostics, stopwatch, cancellationToken).ConfigureAwait(false);
-        return planned with { Completed = executor.Completed.ToArray() };
+        return planned with { Completed = executor.Completed.ToArray(), Invalidation = executor.Invalidation };
     }
 
     /// <summary>The deploy named, or the one before the live one.</summary>

@@ -22,6 +22,12 @@ public sealed record ResolveSettings
     /// <summary>Also take every file the publish folder holds on disk (no publish ran in this build).</summary>
     public bool ScanPublishDir { get; init; }
 
+    /// <summary>The configuration whose publish folder <see cref="PublishDir"/> is: named when the folder is missing.</summary>
+    public string? Configuration { get; init; }
+
+    /// <summary>The build was given no configuration, so <see cref="Configuration"/> is what `dotnet publish` would use.</summary>
+    public bool ConfigurationAssumed { get; init; }
+
     /// <summary>StaticOffloadSourceFolder: the folder of the publish output that becomes the prefix's root.</summary>
     public string? SourceFolder { get; init; }
 

@@ -18,6 +18,9 @@ public static class SyncRequestBuilder
     /// <summary>GitHub Actions collects a job summary from the file this names; other CI systems do not set it.</summary>
     public const string StepSummaryVariable = "GITHUB_STEP_SUMMARY";
 
+    /// <summary>The AWS SDKs' own override of CloudFront's endpoint (a test server, a proxy).</summary>
+    public const string CloudFrontEndpointVariable = "AWS_ENDPOINT_URL_CLOUDFRONT";
+
     /// <param name="environment">Reads an environment variable; the process's own when null.</param>
     /// <returns>The request, or null with at least one error among the diagnostics.</returns>
     public static (SyncRequest? Request, IReadOnlyList<Diagnostic> Diagnostics) Build(SyncSettings settings,
@@ -88,6 +91,7 @@ public static class SyncRequestBuilder
             DeleteRemoved = settings.Delete,
             MaxDeletes = maxDeletes,
             DryRun = settings.DryRun,
+            Force = settings.Force,
             Concurrency = concurrency,
             DeleteAfterDeploys = deleteAfterDeploys,
             DeleteAfterAge = TimeSpan.FromHours(deleteAfterHours),
@@ -104,6 +108,10 @@ public static class SyncRequestBuilder
                 Environment.MachineName, Environment.UserName),
             ReportPath = Text.NullIfBlank(settings.ReportFile) is { } report ? Path.GetFullPath(report) : null,
             MarkdownSummaryPath = Text.NullIfBlank((environment ?? Environment.GetEnvironmentVariable)(StepSummaryVariable)),
+            CloudFront = Text.NullIfBlank(settings.CloudFrontDistributionId) is { } distribution
+                ? new Cdn.CloudFrontSettings(distribution.Trim(), settings.CloudFrontWait,
+                    Text.NullIfBlank((environment ?? Environment.GetEnvironmentVariable)(CloudFrontEndpointVariable)))
+                : null,
         };
         return (request, values.Diagnostics);
     }

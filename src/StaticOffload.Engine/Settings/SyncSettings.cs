@@ -22,7 +22,7 @@ public sealed record SyncSettings(
     bool Delete = Defaults.Delete, string? MaxDeletes = null, bool AllowRootDelete = false,
     string? DeleteAfterDeploys = null, string? DeleteAfterHours = null, bool AllowShrink = false,
     bool RemoteState = Defaults.RemoteState, string? StateKey = null, string? StateBucket = null, bool Verify = false,
-    bool DryRun = false, string? Concurrency = null, string? Timeout = null,
+    bool DryRun = false, bool Force = Defaults.Force, string? CloudFrontDistributionId = null, bool CloudFrontWait = Defaults.CloudFrontWait, string? Concurrency = null, string? Timeout = null,
     string? InvalidationMaxPaths = null, string? ReportFile = null,
     string? LockTimeout = null, bool RequireCoordination = Defaults.RequireCoordination, string? HistoryDepth = null, string? SourceRevisionId = null)
 {

@@ -17,5 +17,7 @@ public static class RunNarration
         $"StaticOffload: {destination}: found {Format.Count(objects)} objects{(hasState ? " and the sync state of the last deploy" : ", no sync state")}.";
 
     public static string Starting(string destination, SyncPlan plan) =>
-        $"StaticOffload: {destination}: {Format.Count(plan.Count(SyncActionKind.Upload))} to upload, {Format.Count(plan.Count(SyncActionKind.UpdateMetadata))} to update, {Format.Count(plan.Count(SyncActionKind.Delete))} to delete…";
+        $"StaticOffload: {destination}: {Format.Count(plan.Count(SyncActionKind.Upload))} to upload, {Format.Count(plan.Count(SyncActionKind.UpdateMetadata))} to update, " +
+        (plan.Count(SyncActionKind.Copy) is > 0 and var copies ? $"{Format.Count(copies)} to copy server-side, " : "") +
+        $"{Format.Count(plan.Count(SyncActionKind.Delete))} to delete…";
 }

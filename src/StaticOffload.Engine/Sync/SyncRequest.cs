@@ -60,6 +60,12 @@ public sealed record SyncRequest
     /// </summary>
     public bool Verify { get; init; }
 
+    /// <summary>StaticOffloadCloudFrontDistributionId (and its wait): one invalidation per deploy that changed cached paths.</summary>
+    public Cdn.CloudFrontSettings? CloudFront { get; init; }
+
+    /// <summary>StaticOffloadForce: re-send every file (content and headers) as a repair; see <see cref="Planning.SyncPlanner"/>.</summary>
+    public bool Force { get; init; }
+
     /// <summary>With no prefix, deleting objects this package never recorded needs this explicit opt-in.</summary>
     public bool AllowRootDelete { get; init; }
 

@@ -27,6 +27,9 @@ public sealed record SyncResult
     /// </summary>
     public IReadOnlyList<string> InvalidationPaths { get; init; } = [];
 
+    /// <summary>The CloudFront invalidation the run created (StaticOffloadCloudFrontDistributionId); null when none.</summary>
+    public Cdn.Invalidation? Invalidation { get; init; }
+
     public bool Succeeded => Diagnostics.All(d => d.Severity != DiagnosticSeverity.Error);
 
     public int CompletedCount(SyncActionKind kind) => Completed.Count(a => a.Kind == kind);

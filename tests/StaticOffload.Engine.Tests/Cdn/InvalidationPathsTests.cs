@@ -28,9 +28,11 @@ public class InvalidationPathsTests
             Action(SyncActionKind.UpdateMetadata, SyncReason.HeadersChanged, "site/b.css"),
             Action(SyncActionKind.Delete, SyncReason.Removed, "site/old.css"),
             Action(SyncActionKind.Upload, SyncReason.ContentChanged, "site/app.1a2b.js", Immutable),
+            Action(SyncActionKind.Upload, SyncReason.Forced, "site/forced.css"),
+            Action(SyncActionKind.Upload, SyncReason.HeadersChanged, "site/reuploaded.css"),
         ], "site/", 15);
 
-        Assert.Equal(["/site/a.css", "/site/b.css", "/site/old.css"], paths);
+        Assert.Equal(["/site/a.css", "/site/b.css", "/site/forced.css", "/site/old.css", "/site/reuploaded.css"], paths);
     }
 
     [Fact]

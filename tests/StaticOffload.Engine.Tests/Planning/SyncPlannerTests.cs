@@ -158,6 +158,58 @@ public class SyncPlannerTests
     }
 
     [Fact]
+    public void Force_uploads_every_file_in_phase_order_and_still_deletes_as_planned()
+    {
+        var plan = SyncPlanner.Plan(
+        [
+            Local("index.html", entryFile: true),
+            Local("a.css"),
+            Local("b.css"),
+            Local("new.css"),
+        ], Remote(("index.html", Entry(headers: Css)), ("a.css", Entry(headers: Css)), ("b.css", Entry(headers: Css with { CacheControl = "no-cache" })),
+            ("gone.css", Entry())), DeletePolicy.Immediate, StoreCapabilities.S3, force: true);
+
+        Assert.Equal(
+            [
+                (SyncActionKind.Upload, SyncReason.Forced, SyncPhase.Assets, "a.css"),
+                (SyncActionKind.Upload, SyncReason.HeadersChanged, SyncPhase.Assets, "b.css"),
+                (SyncActionKind.Upload, SyncReason.New, SyncPhase.Assets, "new.css"),
+                (SyncActionKind.Upload, SyncReason.Forced, SyncPhase.EntryFiles, "index.html"),
+                (SyncActionKind.Delete, SyncReason.Removed, SyncPhase.Deletions, "gone.css"),
+            ],
+            plan.Actions.Select(a => (a.Kind, a.Reason, a.Phase, a.Key)));
+    }
+
+    [Fact]
+    public void A_new_key_whose_content_the_bucket_holds_elsewhere_is_copied_from_there_on_stores_that_copy()
+    {
+        var local = new[] { Local("css/new.css", content: "same"), Local("css/other.css", content: "different") };
+        var remote = Remote(("css/old.css", Entry(content: "same", headers: Css)), ("css/twin.css", Entry(content: "same", headers: Css)));
+
+        var copied = Single(SyncPlanner.Plan(local, remote, DeletePolicy.Immediate, StoreCapabilities.S3), "css/new.css");
+        var uploaded = Single(SyncPlanner.Plan(local, remote, DeletePolicy.Immediate, StoreCapabilities.S3), "css/other.css");
+        var withoutCopy = Single(SyncPlanner.Plan(local, remote, DeletePolicy.Immediate, StoreCapabilities.NoCopy), "css/new.css");
+        var forced = Single(SyncPlanner.Plan(local, remote, DeletePolicy.Immediate, StoreCapabilities.S3, force: true), "css/new.css");
+
+        Assert.Equal((SyncActionKind.Copy, SyncReason.Duplicate, "css/old.css", Md5Of("same")),
+            (copied.Kind, copied.Reason, copied.Restore?.Source.Key, copied.Restore?.Source.IfETag));
+        Assert.Equal((SyncActionKind.Upload, SyncReason.New), (uploaded.Kind, uploaded.Reason));
+        Assert.Equal((SyncActionKind.Upload, SyncReason.New), (withoutCopy.Kind, withoutCopy.Reason));
+        Assert.Equal((SyncActionKind.Upload, SyncReason.New), (forced.Kind, forced.Reason));
+    }
+
+    [Fact]
+    public void A_new_key_not_hashed_or_of_another_size_is_uploaded()
+    {
+        var remote = Remote(("old.css", Entry(size: 100, content: "same", headers: Css)));
+
+        var plan = SyncPlanner.Plan([Local("a.css", content: "same") with { Digest = null }, Local("b.css", size: 99, content: "same")],
+            remote, DeletePolicy.Never, StoreCapabilities.S3);
+
+        Assert.All(plan.Actions, a => Assert.Equal(SyncActionKind.Upload, a.Kind));
+    }
+
+    [Fact]
     public void Larger_uploads_go_first_within_a_phase_and_ties_by_key()
     {
         var plan = Plan(
@@ -175,7 +227,7 @@ public class SyncPlannerTests
     [Fact]
     public void Unchanged_files_are_not_in_the_phases()
     {
-        var plan = Plan([Local("a.css"), Local("b.css")], Remote(("a.css", Entry(headers: Css))), true);
+        var plan = Plan([Local("a.css"), Local("b.css", content: "b")], Remote(("a.css", Entry(headers: Css))), true);
 
         Assert.Equal(["b.css"], plan.Phases.SelectMany(p => p).Select(a => a.Key));
         Assert.Equal(100, plan.UploadBytes);
@@ -229,7 +281,7 @@ public class SyncPlannerTests
     [Fact]
     public void Keys_differing_only_in_case_are_different_objects()
     {
-        var plan = Plan([Local("A.css")], Remote(("a.css", Entry(headers: Css))), true);
+        var plan = Plan([Local("A.css", content: "b")], Remote(("a.css", Entry(headers: Css))), true);
 
         Assert.Equal(SyncActionKind.Upload, Single(plan, "A.css").Kind);
         Assert.Equal(SyncActionKind.Delete, Single(plan, "a.css").Kind);

@@ -139,8 +139,8 @@ public sealed class HistoryAndRollbackOnMotoTests(MotoServerFixture moto)
         Assert.True(result.DryRun);
         Assert.Empty(result.Completed);
         Assert.Contains(harness.Messages, m => m.StartsWith($"StaticOffload: dry run, nothing is changed. Plan to roll s3://{bucket}/site/", StringComparison.Ordinal) && m.Contains(first.Id, StringComparison.Ordinal));
-        Assert.Contains(harness.Messages, m => m.Contains("Copy           RolledBack     site/index.html (from version ", StringComparison.Ordinal));
-        Assert.Contains(harness.Messages, m => m.Contains("Delete         RolledBack     site/css/b.css", StringComparison.Ordinal));
+        Assert.Contains(harness.Messages, m => m.Contains($"(dry run) restore: s3://{bucket}/site/index.html (RolledBack, from version ", StringComparison.Ordinal));
+        Assert.Contains(harness.Messages, m => m.Contains($"(dry run) delete: s3://{bucket}/site/css/b.css (RolledBack)", StringComparison.Ordinal));
         Assert.Equal(["site/css/b.css", "site/index.html"], await KeysAsync(bucket));
         Assert.Equal(2, (await harness.HistoryAsync())!.Deploys.Count);
     }

@@ -87,6 +87,9 @@ public sealed class EngineHarness : IDisposable
 
     public List<SyncFile> Redirects { get; } = [];
 
+    /// <summary>StaticOffloadCloudFrontDistributionId and its endpoint; null for no invalidation.</summary>
+    public StaticOffload.Cdn.CloudFrontSettings? CloudFront { get; set; }
+
     /// <summary>The clock the engine reads (grace periods); the real one unless a test moves it.</summary>
     public MovableClock Clock { get; } = new();
 
@@ -137,6 +140,7 @@ public sealed class EngineHarness : IDisposable
         Concurrency = Concurrency,
         ProgressInterval = ProgressInterval,
         DryRun = dryRun,
+        CloudFront = CloudFront,
     };
 
     public async Task<SyncResult> SyncAsync(bool dryRun = false, CancellationToken cancellationToken = default)
@@ -200,6 +204,8 @@ public sealed class EngineHarness : IDisposable
     private sealed class ListLog(List<string> messages) : ISyncLog
     {
         public void Important(string message) { lock (messages) { messages.Add(message); } }
+
+        public void Change(string message) { lock (messages) { messages.Add(message); } }
 
         public void Detail(string message) { lock (messages) { messages.Add(message); } }
 

@@ -8,6 +8,8 @@ public sealed class NullSyncLog : ISyncLog
 {
     public void Important(string message) { }
 
+    public void Change(string message) { }
+
     public void Detail(string message) { }
 
     public void Report(Diagnostic diagnostic) { }

@@ -62,12 +62,20 @@ public sealed class SampleProject : IDisposable
 
     /// <summary>`dotnet publish -c Release` syncing to <paramref name="bucket"/> through <paramref name="endpoint"/> (a proxy of the local server).</summary>
     public Task<ProcessResult> PublishThroughAsync(string endpoint, string bucket, params string[] properties) =>
+        RunPublishAsync(endpoint, bucket, [], properties);
+
+    /// <summary>`dotnet publish -c Release -v:<paramref name="verbosity"/>` syncing to <paramref name="bucket"/> on the local server.</summary>
+    public Task<ProcessResult> PublishAtVerbosityAsync(string verbosity, string bucket, params string[] properties) =>
+        RunPublishAsync(_server.Endpoint, bucket, [$"-v:{verbosity}"], properties);
+
+    private Task<ProcessResult> RunPublishAsync(string endpoint, string bucket, string[] arguments, string[] properties) =>
         DotNet.RunAsync(Directory,
             new[] { "publish", ProjectFile, "-c", "Release", "-nodeReuse:false", "-p:UseSharedCompilation=false",
                     $"-p:StaticOffloadBucket={bucket}", $"-p:StaticOffloadServiceUrl={endpoint}",
                     "-p:StaticOffloadForcePathStyle=true" }
+                .Concat(arguments)
                 .Concat(_server.PublishProperties.Concat(properties).Select(p => "-p:" + p)),
-            _server.Credentials());
+            Environment());
 
     /// <summary>`dotnet msbuild -t:<paramref name="target"/>` (no build, no restore) against <paramref name="bucket"/> on the local server.</summary>
     public Task<ProcessResult> RunTargetAsync(string target, string bucket, params string[] properties) =>
@@ -76,7 +84,21 @@ public sealed class SampleProject : IDisposable
                     $"-p:StaticOffloadBucket={bucket}", $"-p:StaticOffloadServiceUrl={_server.Endpoint}",
                     "-p:StaticOffloadForcePathStyle=true" }
                 .Concat(_server.PublishProperties.Concat(properties).Select(p => "-p:" + p)),
-            _server.Credentials());
+            Environment());
+
+    /// <summary>More environment variables for the builds this project runs (beside the server's credentials).</summary>
+    public Dictionary<string, string?> ExtraEnvironment { get; } = new(StringComparer.Ordinal);
+
+    private Dictionary<string, string?> Environment()
+    {
+        var environment = new Dictionary<string, string?>(_server.Credentials(), StringComparer.Ordinal);
+        foreach (var (name, value) in ExtraEnvironment)
+        {
+            environment[name] = value;
+        }
+
+        return environment;
+    }
 
     public void Dispose()
     {

@@ -50,4 +50,39 @@ public sealed class PackageLayoutTests(PackageFeedFixture feed)
         Assert.Equal(feed.Version, metadata.Elements().Single(e => e.Name.LocalName == "version").Value);
         Assert.Equal("MIT", metadata.Elements().Single(e => e.Name.LocalName == "license").Value);
     }
+
+    [Fact]
+    public void Nuspec_has_what_nuget_org_shows_and_a_symbols_package_sits_beside_it()
+    {
+        using var package = ZipFile.OpenRead(feed.PackagePath);
+        using var stream = package.GetEntry("StaticOffload.Build.nuspec")!.Open();
+        var metadata = XDocument.Load(stream).Root!.Elements().Single(e => e.Name.LocalName == "metadata");
+        XElement Element(string name) => metadata.Elements().Single(e => e.Name.LocalName == name);
+
+        Assert.Equal("expression", Element("license").Attribute("type")?.Value);
+        Assert.Equal("README.md", Element("readme").Value);
+        Assert.NotNull(package.GetEntry("README.md"));
+        Assert.StartsWith("https://github.com/", Element("projectUrl").Value, StringComparison.Ordinal);
+        Assert.StartsWith("0.1.0", Element("releaseNotes").Value, StringComparison.Ordinal);
+        var repository = Element("repository");
+        Assert.Equal("git", repository.Attribute("type")?.Value);
+        Assert.StartsWith("https://github.com/", repository.Attribute("url")?.Value, StringComparison.Ordinal);
+        // The commit comes from SourceLink's git provider: the build knew which sources it was made from.
+        Assert.Matches("^[0-9a-f]{40}$", repository.Attribute("commit")?.Value ?? "");
+
+        using var symbols = ZipFile.OpenRead(Path.ChangeExtension(feed.PackagePath, ".snupkg"));
+        foreach (var assembly in new[] { "StaticOffload.Build", "StaticOffload.Engine" })
+        {
+            Assert.NotNull(symbols.GetEntry($"tasks/net10.0/{assembly}.pdb"));
+            using var dll = new MemoryStream();
+            using (var entry = package.GetEntry($"tasks/net10.0/{assembly}.dll")!.Open())
+            {
+                entry.CopyTo(dll);
+            }
+
+            dll.Position = 0;
+            using var pe = new System.Reflection.PortableExecutable.PEReader(dll);
+            Assert.Contains(pe.ReadDebugDirectory(), d => d.Type == System.Reflection.PortableExecutable.DebugDirectoryEntryType.Reproducible);
+        }
+    }
 }

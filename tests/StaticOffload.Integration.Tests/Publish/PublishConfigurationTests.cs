@@ -198,4 +198,107 @@ public sealed class PublishConfigurationTests(S3ServerFixture server, PackageFee
         var (_, css) = await server.GetAsync(bucket, "site/css/site.css");
         Assert.Equal("no-cache", css.Headers.CacheControl);
     }
+
+    [Fact]
+    public async Task Normal_verbosity_prints_one_line_per_change_and_minimal_only_the_summary()
+    {
+        using var project = SampleProject.Copy("WebApp", feed, server);
+        var bucket = await server.CreateBucketAsync(nameof(Normal_verbosity_prints_one_line_per_change_and_minimal_only_the_summary));
+        var destination = $"s3://{bucket}/site/";
+
+        var first = (await project.PublishAtVerbosityAsync("n", bucket)).EnsureSuccess();
+
+        Assert.Contains($"upload: css/site.css → {destination}css/site.css (New, ", first.Output);
+        Assert.Contains($"upload: docs/nested/über uns.html → {destination}docs/nested/über uns.html (New, ", first.Output);
+        Assert.Equal(12, first.Output.Split('\n').Count(line => line.Contains("upload: ", StringComparison.Ordinal)));
+
+        await File.AppendAllTextAsync(Path.Combine(project.WebRoot, "css", "site.css"), "/* v2 */");
+        File.Delete(Path.Combine(project.WebRoot, "robots.txt"));
+        var second = (await project.PublishAtVerbosityAsync("m", bucket)).EnsureSuccess();
+
+        Assert.Contains("— 1 uploaded", second.Output);
+        Assert.DoesNotContain("upload: ", second.Output);
+        Assert.DoesNotContain("delete: ", second.Output);
+
+        await File.AppendAllTextAsync(Path.Combine(project.WebRoot, "css", "site.css"), "/* v3 */");
+        var third = (await project.PublishAtVerbosityAsync("n", bucket, "StaticOffloadDryRun=true")).EnsureSuccess();
+
+        Assert.Contains($"(dry run) upload: css/site.css → {destination}css/site.css (ContentChanged, ", third.Output);
+        Assert.DoesNotContain("(dry run) unchanged:", third.Output);
+    }
+
+    [Fact]
+    public async Task Force_resends_every_object_in_phase_order_under_the_guards_and_repairs_what_the_snapshot_cannot_see()
+    {
+        using var project = SampleProject.Copy("WebApp", feed, server);
+        var bucket = await server.CreateBucketAsync(nameof(Force_resends_every_object_in_phase_order_under_the_guards_and_repairs_what_the_snapshot_cannot_see));
+        (await project.PublishAsync(bucket)).EnsureSuccess();
+        // Changed behind the sync's back: content and headers the snapshot still believes are right.
+        await server.Client.PutObjectAsync(new Amazon.S3.Model.PutObjectRequest
+        {
+            BucketName = bucket, Key = "site/css/site.css", ContentBody = "tampered", ContentType = "text/plain",
+        });
+        File.Delete(Path.Combine(project.WebRoot, "robots.txt"));
+
+        var refused = await project.PublishAsync(bucket, "StaticOffloadForce=true", "StaticOffloadMaxDeletes=0");
+
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains("error SO1010", refused.Output);
+        var before = server.RequestsTo(bucket).Count;
+        var result = (await project.PublishAsync(bucket, "StaticOffloadForce=true")).EnsureSuccess();
+
+        Assert.Contains("— 11 uploaded", result.Output);
+        Assert.Contains("1 deleted, 0 unchanged", result.Output);
+        var sent = server.RequestsTo(bucket).Since(before).WithoutState().WithoutAccessCheck().All;
+        Assert.Equal(11, sent.Count(r => r.IsUpload));
+        var order = sent.Select(r => r.IsDelete ? "delete" : r.Key).ToList();
+        Assert.True(order.LastIndexOf(Prefix + "css/site.css") < order.IndexOf(Prefix + "index.html"), "assets before pages");
+        Assert.Equal("delete", order[^1]);
+        var (body, css) = await server.GetAsync(bucket, "site/css/site.css");
+        Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(project.PublishedWebRoot, "css", "site.css")), body);
+        Assert.Equal("text/css", css.Headers.ContentType);
+
+        var again = (await project.PublishAsync(bucket)).EnsureSuccess();
+        Assert.Contains("— 0 uploaded (0 B), 0 metadata updated, 0 deleted, 11 unchanged", again.Output);
+    }
+
+    [Fact]
+    public async Task Sync_target_alone_without_a_configuration_looks_where_dotnet_publish_puts_the_output_or_names_that_folder()
+    {
+        using var project = SampleProject.Copy("WebApp", feed, server);
+        var bucket = await server.CreateBucketAsync(nameof(Sync_target_alone_without_a_configuration_looks_where_dotnet_publish_puts_the_output_or_names_that_folder));
+        (await project.PublishAsync(bucket)).EnsureSuccess();
+        Task<ProcessResult> SyncAlone(params string[] extra) => DotNet.RunAsync(project.Directory,
+            new[]
+            {
+                "msbuild", project.ProjectFile, "-t:StaticOffloadSync", "-nodeReuse:false",
+                $"-p:StaticOffloadBucket={bucket}", $"-p:StaticOffloadServiceUrl={server.Endpoint}", "-p:StaticOffloadForcePathStyle=true",
+            }.Concat(extra), server.Credentials());
+
+        // No -c: `dotnet publish` without -c publishes Release for a .NET 8+ project, so that is where the sync looks.
+        var synced = (await SyncAlone()).EnsureSuccess();
+
+        Assert.Contains("— 0 uploaded (0 B), 0 metadata updated, 0 deleted, 12 unchanged", synced.Output);
+
+        var publishFolder = Path.GetDirectoryName(project.PublishedWebRoot)!;
+        Directory.Delete(publishFolder, recursive: true);
+        var missing = await SyncAlone();
+
+        Assert.NotEqual(0, missing.ExitCode);
+        Assert.Contains("error SO1041", missing.Output);
+        Assert.Contains(project.PublishedWebRoot, missing.Output);
+        Assert.Contains("configuration 'Release' (assumed: no -c or -p:Configuration was given", missing.Output);
+        Assert.DoesNotContain("SO1012", missing.Output);
+        Assert.DoesNotContain("SO1022", missing.Output);
+        Assert.DoesNotContain("StaticOffloadAllowShrink", missing.Output);
+
+        var debug = await SyncAlone("-p:Configuration=Debug");
+
+        Assert.Contains("error SO1041", debug.Output);
+        Assert.Contains(Path.Combine(project.Directory, "bin", "Debug", "net10.0", "publish", "wwwroot"), debug.Output);
+        Assert.Contains("configuration 'Debug' (as given)", debug.Output);
+        Assert.Equal(WebAppPublishScenarios.Expected.Count, (await server.ListAsync(bucket)).Count);
+    }
+
+    private const string Prefix = "site/";
 }

@@ -167,7 +167,7 @@ public abstract class WebAppPublishScenarios(LocalS3Server server, PackageFeedFi
         var result = (await project.PublishAsync(bucket, "StaticOffloadDryRun=true")).EnsureSuccess();
 
         Assert.Contains("dry run: would upload 12", result.Output);
-        Assert.Contains("Upload         New            site/index.html", result.Output);
+        Assert.Contains($"(dry run) upload: index.html → s3://{bucket}/site/index.html (New, ", result.Output);
         Assert.Empty(await server.ListAsync(bucket));
         Assert.False(File.Exists(project.SnapshotFile));
     }

@@ -15,6 +15,15 @@ public static class S3ClientFactory
 {
     public static IAmazonS3 Create(S3Destination destination)
     {
+        var (config, credentials) = Configure(destination);
+        return new AmazonS3Client(credentials, config);
+    }
+
+    /// <summary>The credentials the S3 client of <paramref name="destination"/> uses, for the other AWS calls of a deploy (CloudFront).</summary>
+    public static AWSCredentials Credentials(S3Destination destination) => Configure(destination).Credentials;
+
+    private static (AmazonS3Config Config, AWSCredentials Credentials) Configure(S3Destination destination)
+    {
         var config = new AmazonS3Config
         {
             ForcePathStyle = destination.ForcePathStyle,
@@ -71,7 +80,7 @@ public static class S3ClientFactory
         }
 
         credentials ??= ResolveOnce(config, destination.Describe());
-        return new AmazonS3Client(credentials, config);
+        return (config, credentials);
     }
 
     /// <summary>
