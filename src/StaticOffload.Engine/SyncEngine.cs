@@ -85,7 +85,7 @@ public sealed class SyncEngine(IObjectStore store, ISyncLog log, TimeProvider? c
         {
             // The lease is the first request of a deploy that changes something: it also proves that the endpoint
             // answers and takes the credentials, before anything is changed.
-            lease = await DeployLease.AcquireAsync(store, CoordinationKeys.Lease(request.EffectiveStateKey), request.Identity ?? DeployIdentity.Current(null),
+            lease = await DeployLease.AcquireAsync(store, CoordinationKeys.Lease(request.EffectiveStateKey), request.EffectiveIdentity,
                 "deploy", new LeaseTiming(request.LeaseDuration, request.LockTimeout), probe: request.Destination.ServiceUrl is not null,
                 request.RequireCoordination, _clock, log, diagnostics, cancellationToken).ConfigureAwait(false);
         }
@@ -156,7 +156,7 @@ public sealed class SyncEngine(IObjectStore store, ISyncLog log, TimeProvider? c
     private static WriteCondition? StateCondition(DeployLease? lease, BucketBaseline baseline, string? stateETag) => lease switch
     {
         { Coordinated: false } => WriteCondition.None,
-        not null => stateETag is null ? WriteCondition.Absent : WriteCondition.Matching(stateETag),
+        not null => WriteCondition.Replacing(stateETag),
         null when stateETag is not null => WriteCondition.Matching(stateETag),
         null when baseline.Listed => WriteCondition.Absent,
         null => null,

@@ -44,8 +44,7 @@ public sealed class HistoryRecorder(IObjectStore store, SyncRequest request, ISy
             {
                 var (history, etag, _) = await ReadAsync(cancellationToken).ConfigureAwait(false);
                 var (kept, dropped) = (history ?? HistoryDocument.Empty(request.Destination.Location)).Add(record, request.HistoryDepth);
-                var condition = etag is null ? WriteCondition.Absent : WriteCondition.Matching(etag);
-                var written = await store.WriteDocumentAsync(IndexKey, kept.Serialize(), "application/json", condition, cancellationToken)
+                var written = await store.WriteDocumentAsync(IndexKey, kept.Serialize(), "application/json", WriteCondition.Replacing(etag), cancellationToken)
                     .ConfigureAwait(false);
                 if (written.Outcome == ConditionalOutcome.NotSupported)
                 {

@@ -35,7 +35,7 @@ public sealed class RollbackEngine(IObjectStore store, ISyncLog log, TimeProvide
             DeployLease? lease = null;
             if (!request.DryRun)
             {
-                lease = await DeployLease.AcquireAsync(store, CoordinationKeys.Lease(request.EffectiveStateKey), request.Identity ?? DeployIdentity.Current(null),
+                lease = await DeployLease.AcquireAsync(store, CoordinationKeys.Lease(request.EffectiveStateKey), request.EffectiveIdentity,
                     "rollback", new LeaseTiming(request.LeaseDuration, request.LockTimeout), probe: request.Destination.ServiceUrl is not null,
                     request.RequireCoordination, _clock, log, diagnostics, cancellationToken).ConfigureAwait(false);
             }
@@ -143,7 +143,7 @@ public sealed class RollbackEngine(IObjectStore store, ISyncLog log, TimeProvide
         var executor = await new PlanRun(store, request, log, _clock).RunAsync(plan, current, deploys, lease,
             (executor, cancelled) => new State.ExecutionOutcome(executor, plan, deploys, stateSha, HadSnapshot: false, Fingerprint: null, _clock.GetUtcNow(), cancelled)
             {
-                StateCondition = lease is { Coordinated: false } ? WriteCondition.None : stateETag is null ? WriteCondition.Absent : WriteCondition.Matching(stateETag),
+                StateCondition = lease is { Coordinated: false } ? WriteCondition.None : WriteCondition.Replacing(stateETag),
                 Kind = DeployRecord.RollbackKind,
                 RestoredId = target.Id,
             },

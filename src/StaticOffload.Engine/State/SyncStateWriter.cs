@@ -141,8 +141,9 @@ public sealed class SyncStateWriter(IObjectStore store, SyncRequest request, Sna
 
         if (executor.Completed.Count > 0 && !run.Cancelled && (!request.RemoteState || remoteStateSha is not null))
         {
+            var by = request.EffectiveIdentity;
             var record = new History.DeployRecord(History.DeployRecord.NewId(run.Now), run.Now, run.Kind,
-                request.Identity ?? Coordination.DeployIdentity.Current(null), (request.Identity ?? Coordination.DeployIdentity.Current(null)).Revision,
+                by, by.Revision,
                 executor.Completed.Count(a => a.Kind == SyncActionKind.Upload),
                 executor.Completed.Count(a => a.Kind is SyncActionKind.UpdateMetadata or SyncActionKind.Copy),
                 executor.Completed.Count(a => a.Kind == SyncActionKind.Delete),

@@ -21,6 +21,9 @@ public sealed record WriteCondition
     /// <summary>The key still holds the object with this ETag: <c>If-Match</c>.</summary>
     public static WriteCondition Matching(string etag) => new() { IfMatch = etag };
 
+    /// <summary>A write replacing what was read: <see cref="Matching"/> its ETag, or <see cref="Absent"/> when there was nothing.</summary>
+    public static WriteCondition Replacing(string? etag) => etag is null ? Absent : Matching(etag);
+
     public bool IfAbsent { get; private init; }
 
     /// <summary>The ETag without quotes; null when the write does not assume one.</summary>

@@ -96,6 +96,9 @@ public sealed record SyncRequest
     /// <summary>Who deploys, for the lease and the history; null for this machine's environment.</summary>
     public Coordination.DeployIdentity? Identity { get; init; }
 
+    /// <summary>The identity as used: <see cref="Identity"/>, or this machine's environment when it is not set.</summary>
+    public Coordination.DeployIdentity EffectiveIdentity => Identity ?? Coordination.DeployIdentity.Current(null);
+
     /// <summary>How often a long sync reports progress and saves a checkpoint of the snapshot.</summary>
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(3);
 }
