@@ -31,4 +31,11 @@ public sealed class SyncFailedException(Diagnostic diagnostic, Exception? inner 
     : Exception(diagnostic.Message, inner)
 {
     public Diagnostic Diagnostic { get; } = diagnostic;
+
+    /// <summary>
+    /// A failure that a retry cannot mend and every further request would meet too: no credentials, credentials
+    /// refused, an endpoint that answers nothing, the wrong region, ACLs the bucket refuses. Nothing else is tried.
+    /// </summary>
+    public bool IsFinal => Diagnostic.Code is Messages.EndpointTimeoutCode or Messages.CredentialsMissingCode
+        or Messages.CredentialsRejectedCode or Messages.WrongRegionCode or Messages.AclsDisabledCode or Messages.PublicAclBlockedCode;
 }

@@ -32,6 +32,9 @@ public sealed class PlanExecutor(IObjectStore store, int concurrency, ISyncLog l
     /// </summary>
     public const int BufferedUploadLimit = 1 << 20;
 
+    // Whether a write of this run, and a write that carried an ACL, took effect: until then one goes alone (FirstWrites).
+    private bool _written;
+    private bool _aclWritten;
     private long _bytesUploaded;
     private long _bytesSent;
     private int _done;
@@ -148,6 +151,22 @@ public sealed class PlanExecutor(IObjectStore store, int concurrency, ISyncLog l
     private async Task RunPhaseAsync(IReadOnlyList<SyncAction> actions, CancellationToken cancellationToken)
     {
         using var stopPhase = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var alone = FirstWrites.Alone(actions, _written, _aclWritten);
+        if (alone >= 0)
+        {
+            // Alone, before the others start: a refusal every other write would meet too comes back once.
+            await RunGuardedAsync(actions[alone], stopPhase, cancellationToken).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!_errors.IsEmpty)
+            {
+                return;
+            }
+
+            _written = true;
+            _aclWritten |= FirstWrites.Acl(actions[alone]) is not null;
+            actions = [.. actions.Where((_, i) => i != alone)];
+        }
+
         // Workers that take the next action by an interlocked counter: Parallel.ForEachAsync hands items out under a
         // lock, and with 32 uploads finishing at once that lock was a hot spot.
         var next = -1;
@@ -156,29 +175,7 @@ public sealed class PlanExecutor(IObjectStore store, int concurrency, ISyncLog l
             int index;
             while (!stopPhase.IsCancellationRequested && (index = Interlocked.Increment(ref next)) < actions.Count)
             {
-                try
-                {
-                    await RunAsync(actions[index], stopPhase.Token).ConfigureAwait(false);
-                }
-                catch (SyncFailedException ex)
-                {
-                    _errors.Enqueue(ex.Diagnostic);
-                    await stopPhase.CancelAsync().ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (stopPhase.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-                {
-                    // Stopped because another action failed; that failure is what gets reported.
-                }
-                catch (Exception) when (!cancellationToken.IsCancellationRequested)
-                {
-                    // Not a failure the sync knows (a bug): stop the other workers too, then let it surface.
-                    await stopPhase.CancelAsync().ConfigureAwait(false);
-                    throw;
-                }
-                finally
-                {
-                    Interlocked.Increment(ref _done);
-                }
+                await RunGuardedAsync(actions[index], stopPhase, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -187,6 +184,39 @@ public sealed class PlanExecutor(IObjectStore store, int concurrency, ISyncLog l
             .ToArray();
         await Task.WhenAll(workers).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
+        if (_errors.IsEmpty && actions.Count > 0)
+        {
+            _written = true;
+            _aclWritten |= actions.Any(a => FirstWrites.Acl(a) is not null);
+        }
+    }
+
+    /// <summary>One action of a phase: a failure is recorded and stops the phase's other workers.</summary>
+    private async Task RunGuardedAsync(SyncAction action, CancellationTokenSource stopPhase, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await RunAsync(action, stopPhase.Token).ConfigureAwait(false);
+        }
+        catch (SyncFailedException ex)
+        {
+            _errors.Enqueue(ex.Diagnostic);
+            await stopPhase.CancelAsync().ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stopPhase.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            // Stopped because another action failed; that failure is what gets reported.
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Not a failure the sync knows (a bug): stop the other workers too, then let it surface.
+            await stopPhase.CancelAsync().ConfigureAwait(false);
+            throw;
+        }
+        finally
+        {
+            Interlocked.Increment(ref _done);
+        }
     }
 
     private async Task RunAsync(SyncAction action, CancellationToken cancellationToken)

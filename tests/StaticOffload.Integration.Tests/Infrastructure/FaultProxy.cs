@@ -27,6 +27,28 @@ public enum FaultKind
     TruncatedResponse,
 }
 
+/// <summary>A request as <see cref="FaultProfile.Answer"/> sees it: method, target as sent, and the request headers.</summary>
+public sealed record ProxiedRequest(string Method, string Target, IReadOnlyList<(string Name, string Value)> Headers)
+{
+    /// <summary>The value of the first header of that name (any case), or null.</summary>
+    public string? Header(string name) =>
+        Headers.FirstOrDefault(h => h.Name.Equals(name, StringComparison.OrdinalIgnoreCase)).Value;
+}
+
+/// <summary>
+/// An S3 error response that <see cref="FaultProxy"/> sends instead of forwarding: the status, S3's error code and
+/// message in the documented XML body, further elements of that body (e.g. <c>Region</c>, <c>Endpoint</c>) and headers
+/// (e.g. <c>x-amz-bucket-region</c>): the refusals real AWS gives that no local server produces.
+/// </summary>
+public sealed record CannedAnswer(int Status, string Reason, string Code, string Message)
+{
+    /// <summary>More elements of the &lt;Error&gt; body, in order, after Code and Message.</summary>
+    public IReadOnlyList<(string Name, string Value)> Elements { get; init; } = [];
+
+    /// <summary>More response headers.</summary>
+    public IReadOnlyList<(string Name, string Value)> Headers { get; init; } = [];
+}
+
 /// <summary>
 /// How often <see cref="FaultProxy"/> injects each fault: a probability per eligible request, drawn once from a
 /// <see cref="Random"/> seeded with <see cref="Seed"/>. When the probabilities add up to more than 1, the earlier
@@ -74,6 +96,12 @@ public sealed record FaultProfile
     /// "/bucket/key?uploadId=…"); null means all. Called under a lock: keep it quick and pure.
     /// </summary>
     public Func<string, string, bool>? Eligible { get; init; }
+
+    /// <summary>
+    /// Checked first for every request while <see cref="FaultProxy.Enabled"/>: a non-null answer is sent instead of
+    /// forwarding (counted in <see cref="FaultProxy.AnswersSent"/>, not as a fault). Called under a lock: keep it quick.
+    /// </summary>
+    public Func<ProxiedRequest, CannedAnswer?>? Answer { get; init; }
 
     public int Seed { get; init; } = 20_240_917;
 
@@ -130,6 +158,7 @@ public sealed class FaultProxy : IAsyncDisposable
     private Random _random = new(0);
     private int _faultsUnderProfile;
     private int _requestsSeen;
+    private int _answersSent;
     private long _connectionIds;
     private volatile bool _enabled = true;
     private int _disposed;
@@ -185,6 +214,9 @@ public sealed class FaultProxy : IAsyncDisposable
 
     /// <summary>Request heads read from clients, faulted or not.</summary>
     public int RequestsSeen => Volatile.Read(ref _requestsSeen);
+
+    /// <summary>Canned answers (<see cref="FaultProfile.Answer"/>) sent since the proxy started.</summary>
+    public int AnswersSent => Volatile.Read(ref _answersSent);
 
     /// <summary>Faults of every kind injected since the proxy started.</summary>
     public int FaultsInjected
@@ -270,7 +302,7 @@ public sealed class FaultProxy : IAsyncDisposable
 
                 var request = RequestHead.Parse(raw);
                 Interlocked.Increment(ref _requestsSeen);
-                var (fault, profile) = Decide(request);
+                var (fault, answer, profile) = Decide(request);
                 if (profile.Latency > TimeSpan.Zero)
                 {
                     await Task.Delay(profile.Latency, cancellationToken).ConfigureAwait(false);
@@ -281,10 +313,12 @@ public sealed class FaultProxy : IAsyncDisposable
                     await hold.WaitAsync(cancellationToken).ConfigureAwait(false);
                 }
 
-                var keepAlive = fault switch
+                var keepAlive = answer is not null
+                    ? await AnswerErrorAsync(connection, client, request, block, answer, cancellationToken).ConfigureAwait(false)
+                    : fault switch
                 {
-                    FaultKind.SlowDown503 => await AnswerErrorAsync(connection, client, request, block, 503, "Slow Down", "SlowDown", "Please reduce your request rate.", cancellationToken).ConfigureAwait(false),
-                    FaultKind.InternalError500 => await AnswerErrorAsync(connection, client, request, block, 500, "Internal Server Error", "InternalError", "We encountered an internal error. Please try again.", cancellationToken).ConfigureAwait(false),
+                    FaultKind.SlowDown503 => await AnswerErrorAsync(connection, client, request, block, new CannedAnswer(503, "Slow Down", "SlowDown", "Please reduce your request rate."), cancellationToken).ConfigureAwait(false),
+                    FaultKind.InternalError500 => await AnswerErrorAsync(connection, client, request, block, new CannedAnswer(500, "Internal Server Error", "InternalError", "We encountered an internal error. Please try again."), cancellationToken).ConfigureAwait(false),
                     FaultKind.ResetMidRequest => await ResetMidRequestAsync(connection, client, request, block, cancellationToken).ConfigureAwait(false),
                     _ => await ForwardAsync(connection, client, request, fault, profile, block, cancellationToken).ConfigureAwait(false),
                 };
@@ -304,14 +338,21 @@ public sealed class FaultProxy : IAsyncDisposable
         }
     }
 
-    private (FaultKind? Fault, FaultProfile Profile) Decide(RequestHead request)
+    private (FaultKind? Fault, CannedAnswer? Answer, FaultProfile Profile) Decide(RequestHead request)
     {
         lock (_gate)
         {
             var profile = _profile;
+            if (_enabled && profile.Answer is { } answer
+                && answer(new ProxiedRequest(request.Method, request.Target, request.Headers)) is { } canned)
+            {
+                _answersSent++;
+                return (null, canned, profile);
+            }
+
             if (!_enabled || _faultsUnderProfile >= profile.MaxFaults || (profile.Eligible is { } eligible && !eligible(request.Method, request.Target)))
             {
-                return (null, profile);
+                return (null, null, profile);
             }
 
             var draw = _random.NextDouble();
@@ -324,16 +365,16 @@ public sealed class FaultProxy : IAsyncDisposable
                 {
                     _faults[(int)kind]++;
                     _faultsUnderProfile++;
-                    return (kind, profile);
+                    return (kind, null, profile);
                 }
             }
 
-            return (null, profile);
+            return (null, null, profile);
         }
     }
 
     private static async Task<bool> AnswerErrorAsync(ProxiedConnection connection, HttpReader client, RequestHead request, byte[] block,
-        int status, string reason, string code, string message, CancellationToken cancellationToken)
+        CannedAnswer answer, CancellationToken cancellationToken)
     {
         if (request.ExpectsContinue)
         {
@@ -341,11 +382,15 @@ public sealed class FaultProxy : IAsyncDisposable
         }
 
         await RelayBodyAsync(client, request.Framing, block, static _ => ValueTask.CompletedTask, cancellationToken).ConfigureAwait(false);
-        var body = Encoding.UTF8.GetBytes($"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>{code}</Code><Message>{message}</Message></Error>");
+        var elements = string.Concat(answer.Elements.Select(e => $"<{e.Name}>{System.Security.SecurityElement.Escape(e.Value)}</{e.Name}>"));
+        var body = Encoding.UTF8.GetBytes("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error>"
+            + $"<Code>{answer.Code}</Code><Message>{System.Security.SecurityElement.Escape(answer.Message)}</Message>{elements}"
+            + $"<RequestId>FAULTPROXY</RequestId></Error>");
         var head = Encoding.ASCII.GetBytes(
-            $"HTTP/1.1 {status} {reason}\r\n" +
+            $"HTTP/1.1 {answer.Status} {answer.Reason}\r\n" +
             $"Date: {DateTime.UtcNow:R}\r\n" +
             "Content-Type: application/xml\r\n" +
+            string.Concat(answer.Headers.Select(h => $"{h.Name}: {h.Value}\r\n")) +
             $"Content-Length: {body.Length}\r\n" +
             $"x-amz-request-id: FAULTPROXY{Guid.NewGuid():N}\r\n" +
             $"Connection: {(request.KeepAlive ? "keep-alive" : "close")}\r\n\r\n");
@@ -692,7 +737,8 @@ public sealed class FaultProxy : IAsyncDisposable
 
     private readonly record struct BodyFraming(BodyKind Kind, long Length = 0);
 
-    private sealed record RequestHead(byte[] Raw, string Method, string Target, bool KeepAlive, bool ExpectsContinue, BodyFraming Framing)
+    private sealed record RequestHead(byte[] Raw, string Method, string Target, bool KeepAlive, bool ExpectsContinue, BodyFraming Framing,
+        IReadOnlyList<(string Name, string Value)> Headers)
     {
         public static RequestHead Parse(byte[] raw)
         {
@@ -708,7 +754,7 @@ public sealed class FaultProxy : IAsyncDisposable
                 : new BodyFraming(BodyKind.None);
             var expectsContinue = headers.Any(h => h.Name.Equals("Expect", StringComparison.OrdinalIgnoreCase)
                 && h.Value.Equals("100-continue", StringComparison.OrdinalIgnoreCase));
-            return new RequestHead(raw, parts[0], parts[1], HeadParser.KeepAlive(parts[2], headers), expectsContinue, framing);
+            return new RequestHead(raw, parts[0], parts[1], HeadParser.KeepAlive(parts[2], headers), expectsContinue, framing, headers);
         }
     }
 

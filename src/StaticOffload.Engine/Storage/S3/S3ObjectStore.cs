@@ -137,7 +137,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         // No StreamTransferProgress here: the SDK raises it per buffer through a background dispatcher (a thread
         // wake-up each time, ~7% of the CPU of a 10,000-file upload) and counts the aws-chunked framing as file
         // bytes. A single PUT is below the multipart threshold; the caller counts it when it completes.
-        var response = await Call(() => Client.PutObjectAsync(request, cancellationToken), key).ConfigureAwait(false);
+        var response = await Call(() => Client.PutObjectAsync(request, cancellationToken), key, headers.Acl).ConfigureAwait(false);
         return Stored(response.ETag, response.VersionId);
     }
 
@@ -170,7 +170,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         ApplyHeaders(request.Headers, request.Metadata, headers, digest.Sha256);
         request.StorageClass = StorageClass(headers);
         request.CannedACL = Acl(headers);
-        var response = await Call(() => Client.PutObjectAsync(request, cancellationToken), key).ConfigureAwait(false);
+        var response = await Call(() => Client.PutObjectAsync(request, cancellationToken), key, headers.Acl).ConfigureAwait(false);
         return Stored(response.ETag, response.VersionId);
     }
 
@@ -201,7 +201,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
             WebsiteRedirectLocation = headers.RedirectLocation,
         };
         ApplyHeaders(initiate.Headers, initiate.Metadata, headers, sha256);
-        var upload = await Call(() => Client.InitiateMultipartUploadAsync(initiate, cancellationToken), key).ConfigureAwait(false);
+        var upload = await Call(() => Client.InitiateMultipartUploadAsync(initiate, cancellationToken), key, headers.Acl).ConfigureAwait(false);
         try
         {
             var parts = new List<PartETag>();
@@ -316,7 +316,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not SyncFailedException)
         {
-            throw Failure(ex, key);
+            throw Failure(ex, key, headers.Acl);
         }
     }
 
@@ -426,7 +426,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
             {
                 return await ReadDocumentOnceAsync(key, maxBytes, ifNoneMatch, cancellationToken).ConfigureAwait(false);
             }
-            catch (SyncFailedException ex) when (attempt < 4 && ex.InnerException is not AmazonS3Exception { StatusCode: not 0 } && !S3Errors.IsFinal(ex))
+            catch (SyncFailedException ex) when (attempt < 4 && ex.InnerException is not AmazonS3Exception { StatusCode: not 0 } && !ex.IsFinal)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt * attempt), cancellationToken).ConfigureAwait(false);
             }
@@ -659,10 +659,17 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
     private static S3CannedACL? Acl(ObjectHeaders headers) =>
         headers.Acl is null ? null : S3CannedACL.FindValue(headers.Acl);
 
-    private SyncFailedException Failure(Exception ex, string key) =>
-        BucketAddressing.Explain(S3Errors.ToFailure(ex, Destination, key), ex, _destination);
+    /// <param name="acl">The canned ACL the failed request carried, if any.</param>
+    private SyncFailedException Failure(Exception ex, string key, string? acl = null) =>
+        BucketAddressing.Explain(S3Errors.ToFailure(ex, Destination, key, new RequestFacts(_destination.Bucket, SigningRegion, acl)), ex, _destination);
 
-    private async Task<T> Call<T>(Func<Task<T>> operation, string key)
+    /// <summary>The region the client signs for (and, on AWS, sends to).</summary>
+    private string? SigningRegion => _client.IsValueCreated
+        ? Client.Config.RegionEndpoint?.SystemName ?? Client.Config.AuthenticationRegion
+        : null;
+
+    /// <param name="acl">The canned ACL the request carries, if any: a refusal of it is named as such.</param>
+    private async Task<T> Call<T>(Func<Task<T>> operation, string key, string? acl = null)
     {
         try
         {
@@ -670,7 +677,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not SyncFailedException)
         {
-            throw Failure(ex, key);
+            throw Failure(ex, key, acl);
         }
     }
 }
