@@ -292,8 +292,9 @@ public sealed class PlanExecutor(IObjectStore store, int concurrency, ISyncLog l
             copied = await store.CopyAsync(source, action.Key, file.Headers, digest.Sha256, replaceMetadata: true, cancellationToken)
                 .ConfigureAwait(false);
         }
-        catch (SyncFailedException ex)
+        catch (SyncFailedException ex) when (!ex.IsFinal)
         {
+            // A refusal every write would meet (wrong region, ACLs disabled, credentials) is not retried as an upload.
             log.Detail($"StaticOffload: '{ObjectKeys.Printable(action.Key)}' could not be copied from '{ObjectKeys.Printable(source.Key)}' ({ex.Diagnostic.Message}); uploading it.");
             return false;
         }

@@ -64,6 +64,35 @@ public sealed class AwsRefusalTests(S3ServerFixture server)
     }
 
     [Fact]
+    public async Task A_moved_file_whose_copy_carries_a_refused_acl_is_not_uploaded_instead_and_nothing_is_deleted()
+    {
+        var bucket = await server.CreateBucketAsync(nameof(A_moved_file_whose_copy_carries_a_refused_acl_is_not_uploaded_instead_and_nothing_is_deleted));
+        await using var proxy = new FaultProxy(server.Endpoint);
+        using var harness = new EngineHarness(server, bucket, "site/") { EndpointOverride = proxy.Endpoint };
+        harness.Write("css/a.css", "body{color:red}");
+        harness.Write("css/b.css", "body{color:blue}");
+        await harness.SyncSucceededAsync();
+
+        // Renamed, and a rule now asks for public-read on the new name: a server-side copy that carries the ACL.
+        File.Move(Path.Combine(harness.Root, "css", "a.css"), Path.Combine(harness.Root, "css", "moved.css"));
+        harness.Headers = relative => new ObjectHeaders(new ContentTypeMap().Resolve(relative), "public, max-age=60",
+            Acl: relative.EndsWith("moved.css", StringComparison.Ordinal) ? "public-read" : null);
+        proxy.Profile = new FaultProfile
+        {
+            Answer = r => IsObjectWrite(r) && r.Header("x-amz-acl") is not null
+                ? new CannedAnswer(400, "Bad Request", "AccessControlListNotSupported", BucketOwnerEnforced)
+                : null,
+        };
+        var result = await harness.SyncAsync();
+
+        var error = Assert.Single(result.Diagnostics, d => d.Severity == DiagnosticSeverity.Error);
+        Assert.Equal(Messages.AclsDisabledCode, error.Code);
+        Assert.Contains("moved.css", error.Message);
+        Assert.Equal(1, proxy.AnswersSent);
+        Assert.Equal(["site/css/a.css", "site/css/b.css"], (await server.ListAsync(bucket)).Select(o => o.Key).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task A_public_acl_under_block_public_access_is_SO1047_naming_it_and_a_plain_access_denied_is_sent_once()
     {
         var bucket = await server.CreateBucketAsync(nameof(A_public_acl_under_block_public_access_is_SO1047_naming_it_and_a_plain_access_denied_is_sent_once));
