@@ -55,7 +55,7 @@ public sealed class AwsRefusalTests(S3ServerFixture server)
         var keys = (await server.ListAsync(bucket)).Select(o => o.Key).ToArray();
         Assert.Equal(10, keys.Count(k => k.EndsWith(".css", StringComparison.Ordinal)));
         Assert.DoesNotContain(keys, k => k.EndsWith(".html", StringComparison.Ordinal));
-        Assert.Empty(server.RequestsTo(bucket).Uploads.Where(r => r.Key!.EndsWith(".html", StringComparison.Ordinal)));
+        Assert.DoesNotContain(server.RequestsTo(bucket).Uploads, r => r.Key!.EndsWith(".html", StringComparison.Ordinal));
 
         // What the message says to do works: without the Acl the same deploy completes.
         harness.Headers = relative => new ObjectHeaders(new ContentTypeMap().Resolve(relative), "no-cache");
