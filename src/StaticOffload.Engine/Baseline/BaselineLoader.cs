@@ -92,18 +92,26 @@ public sealed class BaselineLoader(IObjectStore store, ISyncLog log)
 
         var fromSnapshot = snapshot is not null && !request.Verify;
         BucketListing? bucket = null;
+        var hashedWhileListing = 0;
         if (!fromSnapshot)
         {
             log.Important(RunNarration.Reading(store.Destination, snapshot is not null));
+            var hasher = new ListedFileHasher(scan.Files, layout, cancellationToken);
             try
             {
-                bucket = await ListBucketAsync(request, stated.Select(f => f.Key), guard, diagnostics, cancellationToken).ConfigureAwait(false);
+                bucket = await ListBucketAsync(request, stated.Select(f => f.Key), guard, hasher.Listed, diagnostics, cancellationToken)
+                    .ConfigureAwait(false);
                 log.Important(RunNarration.Found(store.Destination, bucket.Objects.Count, bucket.State is not null));
             }
             catch (SyncFailedException ex)
             {
                 diagnostics.Add(ex.Diagnostic);
                 return new LoadedBaseline { Listed = true };
+            }
+            finally
+            {
+                await hasher.CompleteAsync().ConfigureAwait(false);
+                hashedWhileListing = hasher.Hashed;
             }
         }
 
@@ -115,8 +123,9 @@ public sealed class BaselineLoader(IObjectStore store, ISyncLog log)
             ? file => !snapshot!.Entries.TryGetValue(file.Key, out var entry) ? DigestKinds.None
                 : entry.Xxh128 is not null ? DigestKinds.Xxh128 : DigestKinds.Md5 | DigestKinds.ETag
             : file => bucket!.Keys.Contains(file.Key) ? DigestKinds.Md5 | DigestKinds.ETag : DigestKinds.None;
-        var (local, readErrors, hashed) = await LocalInventory.CompleteAsync(scan, needs, layout, cancellationToken)
+        var (local, readErrors, hashedNow) = await LocalInventory.CompleteAsync(scan, needs, layout, cancellationToken)
             .ConfigureAwait(false);
+        var hashed = hashedNow + hashedWhileListing;
         if (readErrors.Count > 0)
         {
             diagnostics.AddRange(readErrors);
@@ -179,8 +188,9 @@ public sealed class BaselineLoader(IObjectStore store, ISyncLog log)
         public HashSet<string> Keys { get; } = Objects.Select(o => o.Key).ToHashSet(StringComparer.Ordinal);
     }
 
+    /// <param name="listed">Told of the listed objects as the pages come in.</param>
     private async Task<BucketListing> ListBucketAsync(SyncRequest request, IEnumerable<string> localKeys, BaselineGuard guard,
-        List<Diagnostic> diagnostics, CancellationToken cancellationToken)
+        Action<IReadOnlyList<RemoteObject>> listed, List<Diagnostic> diagnostics, CancellationToken cancellationToken)
     {
         var prefix = request.Destination.Prefix;
         // The state is read before the listing starts, never beside it: a deploy that writes objects after this read
@@ -193,7 +203,7 @@ public sealed class BaselineLoader(IObjectStore store, ISyncLog log)
         IReadOnlyList<RemoteObject> objects;
         try
         {
-            objects = await RemoteBaseline.ListAsync(store, prefix, localKeys, request.Concurrency, cancellationToken).ConfigureAwait(false);
+            objects = await RemoteBaseline.ListAsync(store, prefix, localKeys, request.Concurrency, cancellationToken, listed).ConfigureAwait(false);
         }
         finally
         {

@@ -184,27 +184,36 @@ public static class LocalInventory
             w =>
             {
                 var (i, kinds) = work[w];
-                var file = files[i];
                 try
                 {
-                    var digest = layout.HashFile(file.FullPath, kinds, cancellationToken);
-                    // What the snapshot knew of the same bytes still holds; a file that changed size was rehashed whole.
-                    files[i] = file with
-                    {
-                        Size = digest.Size,
-                        Digest = file.Digest is { } known && known.Size == digest.Size ? digest.With(known) : digest,
-                    };
+                    Hash(files, i, kinds, layout, cancellationToken);
                     Interlocked.Increment(ref hashed);
                 }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                 {
                     lock (errors)
                     {
-                        errors.Add(Messages.FileUnreadable(file.FullPath, ex));
+                        errors.Add(Messages.FileUnreadable(files[i].FullPath, ex));
                     }
                 }
             }), cancellationToken).ConfigureAwait(false);
 
         return (files, errors, hashed);
+    }
+
+    /// <summary>
+    /// Reads file <paramref name="index"/> once for <paramref name="kinds"/> and records the digests. Throws what the
+    /// read throws (an <see cref="IOException"/> for a file that cannot be read).
+    /// </summary>
+    public static void Hash(LocalFile[] files, int index, DigestKinds kinds, UploadLayout layout, CancellationToken cancellationToken)
+    {
+        var file = files[index];
+        var digest = layout.HashFile(file.FullPath, kinds, cancellationToken);
+        // What the snapshot knew of the same bytes still holds; a file that changed size was rehashed whole.
+        files[index] = file with
+        {
+            Size = digest.Size,
+            Digest = file.Digest is { } known && known.Size == digest.Size ? digest.With(known) : digest,
+        };
     }
 }

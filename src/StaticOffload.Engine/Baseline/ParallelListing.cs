@@ -14,12 +14,14 @@ public static class ParallelListing
     public delegate Task<ListingPage> PageSource(string? startAfter, string? continuationToken, CancellationToken cancellationToken);
 
     /// <param name="boundaries">From <see cref="ListingRanges.Boundaries"/>; none lists page after page.</param>
+    /// <param name="listed">Told, from any thread, of the objects as each page of a range is placed (a key can come twice).</param>
     public static async Task<IReadOnlyList<RemoteObject>> ListAsync(PageSource listPage, IReadOnlyList<string> boundaries, int parallelism,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, Action<IReadOnlyList<RemoteObject>>? listed = null)
     {
         var first = await listPage(null, null, cancellationToken).ConfigureAwait(false);
         if (first.ContinuationToken is null)
         {
+            listed?.Invoke(first.Objects);
             return first.Objects;
         }
 
@@ -81,7 +83,9 @@ public static class ParallelListing
             while (true)
             {
                 var (take, ended) = ListingRanges.Cut(page.Objects, end, next);
-                objects.AddRange(take == page.Objects.Count ? page.Objects : page.Objects.Take(take));
+                var placed = take == page.Objects.Count ? page.Objects : page.Objects.Take(take).ToArray();
+                objects.AddRange(placed);
+                listed?.Invoke(placed);
                 if (ended || page.ContinuationToken is null)
                 {
                     return objects;
