@@ -15,8 +15,9 @@ namespace StaticOffload.Baseline;
 /// <param name="RemoteStateSha256">The hash of the bucket's state object as last read or written; null when unknown.</param>
 /// <param name="Listed">Learnt from a listing of the bucket (no snapshot, or Verify), not from the local snapshot.</param>
 /// <param name="RemoteStateETag">The ETag of that state object; null when unknown or when there was none.</param>
+/// <param name="RemoteStateRead">That state object as this run read it (a listed baseline); null when it did not read one.</param>
 public sealed record BucketBaseline(Dictionary<string, SnapshotEntry> Entries, int Deploys, string? RemoteStateSha256, bool Listed,
-    string? RemoteStateETag = null);
+    string? RemoteStateETag = null, SyncSnapshot? RemoteStateRead = null);
 
 /// <summary>The local files and the bucket's baseline, or why the run cannot go on.</summary>
 public sealed record LoadedBaseline
@@ -263,6 +264,6 @@ public sealed class BaselineLoader(IObjectStore store, ISyncLog log)
         var result = await RemoteBaseline.BuildAsync(store, bucket.Objects, local, bucket.State, bucket.StateWrittenAt,
             request.Concurrency, cancellationToken).ConfigureAwait(false);
         log.Detail($"StaticOffload: no local snapshot; {result.Listed} objects listed, {result.TrustedFromState} confirmed by the bucket's sync state, {result.Headed} read with HEAD.");
-        return new BucketBaseline(result.Entries, bucket.State?.Deploys ?? 0, bucket.StateSha256, Listed: true, bucket.StateETag);
+        return new BucketBaseline(result.Entries, bucket.State?.Deploys ?? 0, bucket.StateSha256, Listed: true, bucket.StateETag, bucket.State);
     }
 }
