@@ -38,7 +38,7 @@ public static class RequestValidator
             problems.Add(stateProblem);
         }
 
-        var keys = new HashSet<string>(StringComparer.Ordinal);
+        var keys = new HashSet<string>(request.Files.Count, StringComparer.Ordinal);
         foreach (var file in request.Files)
         {
             var key = request.Destination.Prefix + file.RelativePath;
