@@ -235,6 +235,7 @@ public sealed class SyncEngine(IObjectStore store, ISyncLog log, TimeProvider? c
                 HadSnapshot: loaded.Snapshot is not null, loaded.Fingerprint, _clock.GetUtcNow(), cancelled)
             {
                 StateCondition = StateCondition(lease, baseline, stateETag),
+                RemoteStateRead = baseline.RemoteStateRead,
             },
             diagnostics, stopwatch, cancellationToken).ConfigureAwait(false);
         return step.Planned!(stopwatch) with

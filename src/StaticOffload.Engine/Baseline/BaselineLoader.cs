@@ -15,8 +15,9 @@ namespace StaticOffload.Baseline;
 /// <param name="RemoteStateSha256">The hash of the bucket's state object as last read or written; null when unknown.</param>
 /// <param name="Listed">Learnt from a listing of the bucket (no snapshot, or Verify), not from the local snapshot.</param>
 /// <param name="RemoteStateETag">The ETag of that state object; null when unknown or when there was none.</param>
+/// <param name="RemoteStateRead">That state object as this run read it (a listed baseline); null when it did not read one.</param>
 public sealed record BucketBaseline(Dictionary<string, SnapshotEntry> Entries, int Deploys, string? RemoteStateSha256, bool Listed,
-    string? RemoteStateETag = null);
+    string? RemoteStateETag = null, SyncSnapshot? RemoteStateRead = null);
 
 /// <summary>The local files and the bucket's baseline, or why the run cannot go on.</summary>
 public sealed record LoadedBaseline
@@ -92,18 +93,26 @@ public sealed class BaselineLoader(IObjectStore store, ISyncLog log)
 
         var fromSnapshot = snapshot is not null && !request.Verify;
         BucketListing? bucket = null;
+        var hashedWhileListing = 0;
         if (!fromSnapshot)
         {
             log.Important(RunNarration.Reading(store.Destination, snapshot is not null));
+            var hasher = new ListedFileHasher(scan.Files, layout, cancellationToken);
             try
             {
-                bucket = await ListBucketAsync(request, guard, diagnostics, cancellationToken).ConfigureAwait(false);
+                bucket = await ListBucketAsync(request, stated.Select(f => f.Key), guard, hasher.Listed, diagnostics, cancellationToken)
+                    .ConfigureAwait(false);
                 log.Important(RunNarration.Found(store.Destination, bucket.Objects.Count, bucket.State is not null));
             }
             catch (SyncFailedException ex)
             {
                 diagnostics.Add(ex.Diagnostic);
                 return new LoadedBaseline { Listed = true };
+            }
+            finally
+            {
+                await hasher.CompleteAsync().ConfigureAwait(false);
+                hashedWhileListing = hasher.Hashed;
             }
         }
 
@@ -115,8 +124,9 @@ public sealed class BaselineLoader(IObjectStore store, ISyncLog log)
             ? file => !snapshot!.Entries.TryGetValue(file.Key, out var entry) ? DigestKinds.None
                 : entry.Xxh128 is not null ? DigestKinds.Xxh128 : DigestKinds.Md5 | DigestKinds.ETag
             : file => bucket!.Keys.Contains(file.Key) ? DigestKinds.Md5 | DigestKinds.ETag : DigestKinds.None;
-        var (local, readErrors, hashed) = await LocalInventory.CompleteAsync(scan, needs, layout, cancellationToken)
+        var (local, readErrors, hashedNow) = await LocalInventory.CompleteAsync(scan, needs, layout, cancellationToken)
             .ConfigureAwait(false);
+        var hashed = hashedNow + hashedWhileListing;
         if (readErrors.Count > 0)
         {
             diagnostics.AddRange(readErrors);
@@ -179,20 +189,33 @@ public sealed class BaselineLoader(IObjectStore store, ISyncLog log)
         public HashSet<string> Keys { get; } = Objects.Select(o => o.Key).ToHashSet(StringComparer.Ordinal);
     }
 
-    private async Task<BucketListing> ListBucketAsync(SyncRequest request, BaselineGuard guard, List<Diagnostic> diagnostics,
-        CancellationToken cancellationToken)
+    /// <param name="listed">Told of the listed objects as the pages come in.</param>
+    private async Task<BucketListing> ListBucketAsync(SyncRequest request, IEnumerable<string> localKeys, BaselineGuard guard,
+        Action<IReadOnlyList<RemoteObject>> listed, List<Diagnostic> diagnostics, CancellationToken cancellationToken)
     {
         var prefix = request.Destination.Prefix;
-        SyncSnapshot? state = null;
-        string? stateSha = null;
-        DateTimeOffset? writtenAt = null;
-        string? stateETag = null;
-        if (request.RemoteState)
+        // The state is read before the listing starts, never beside it: a deploy that writes objects after this read
+        // writes its state after them, which the check under the lease (IsCurrentAsync) then sees; one that wrote its
+        // state before it wrote its objects before it too, and the listing shows them. Only parsing the state (a
+        // second of CPU at 100,000 entries) runs while the pages come in.
+        var document = request.RemoteState ? await ReadStateDocumentAsync(request, cancellationToken).ConfigureAwait(false) : null;
+        var stateDiagnostics = new List<Diagnostic>();
+        var parsed = document is null ? null : Task.Run(() => ParseState(request, document, stateDiagnostics), cancellationToken);
+        IReadOnlyList<RemoteObject> objects;
+        try
         {
-            (state, stateSha, writtenAt, stateETag) = await ReadRemoteStateAsync(request, diagnostics, cancellationToken).ConfigureAwait(false);
+            objects = await RemoteBaseline.ListAsync(store, prefix, localKeys, request.Concurrency, cancellationToken, listed).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (parsed is not null)
+            {
+                await ((Task)parsed).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
         }
 
-        var objects = await RemoteBaseline.ListAsync(store, prefix, cancellationToken).ConfigureAwait(false);
+        var (state, stateSha, writtenAt, stateETag) = parsed is null ? default : await parsed.ConfigureAwait(false);
+        diagnostics.AddRange(stateDiagnostics);
         return new BucketListing(guard.Listing(objects), state, stateSha, writtenAt, stateETag);
     }
 
@@ -204,13 +227,16 @@ public sealed class BaselineLoader(IObjectStore store, ISyncLog log)
     public async Task<(SyncSnapshot? State, string? Sha256, DateTimeOffset? WrittenAt, string? ETag)> ReadRemoteStateAsync(SyncRequest request,
         List<Diagnostic> diagnostics, CancellationToken cancellationToken)
     {
-        var key = request.EffectiveStateKey;
-        var document = await store.ReadDocumentAsync(key, RemoteState.MaxCompressedBytes, cancellationToken).ConfigureAwait(false);
-        if (document is null)
-        {
-            return (null, null, null, null);
-        }
+        var document = await ReadStateDocumentAsync(request, cancellationToken).ConfigureAwait(false);
+        return document is null ? default : ParseState(request, document, diagnostics);
+    }
 
+    private Task<StoredDocument?> ReadStateDocumentAsync(SyncRequest request, CancellationToken cancellationToken) =>
+        store.ReadDocumentAsync(request.EffectiveStateKey, RemoteState.MaxCompressedBytes, cancellationToken);
+
+    private static (SyncSnapshot? State, string? Sha256, DateTimeOffset? WrittenAt, string? ETag) ParseState(SyncRequest request,
+        StoredDocument document, List<Diagnostic> diagnostics)
+    {
         string? problem;
         SyncSnapshot? state = null;
         if (document.TooLarge is { } size)
@@ -224,7 +250,7 @@ public sealed class BaselineLoader(IObjectStore store, ISyncLog log)
 
         if (state is null)
         {
-            diagnostics.Add(Messages.RemoteStateIgnored(ObjectKeys.Printable(key), problem));
+            diagnostics.Add(Messages.RemoteStateIgnored(ObjectKeys.Printable(request.EffectiveStateKey), problem));
             // Its ETag still counts: the state written at the end replaces exactly this object, or learns it changed.
             return (null, null, null, document.ETag);
         }
@@ -238,6 +264,6 @@ public sealed class BaselineLoader(IObjectStore store, ISyncLog log)
         var result = await RemoteBaseline.BuildAsync(store, bucket.Objects, local, bucket.State, bucket.StateWrittenAt,
             request.Concurrency, cancellationToken).ConfigureAwait(false);
         log.Detail($"StaticOffload: no local snapshot; {result.Listed} objects listed, {result.TrustedFromState} confirmed by the bucket's sync state, {result.Headed} read with HEAD.");
-        return new BucketBaseline(result.Entries, bucket.State?.Deploys ?? 0, bucket.StateSha256, Listed: true, bucket.StateETag);
+        return new BucketBaseline(result.Entries, bucket.State?.Deploys ?? 0, bucket.StateSha256, Listed: true, bucket.StateETag, bucket.State);
     }
 }

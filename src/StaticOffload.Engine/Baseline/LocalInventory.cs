@@ -18,19 +18,37 @@ public static class LocalInventory
     /// <summary>The files with what is known of them; <see cref="Stale"/> are the indexes still without a digest.</summary>
     public sealed record ScanResult(LocalFile[] Files, IReadOnlyList<int> Stale, IReadOnlyList<Diagnostic> Errors);
 
+    /// <summary>From this many files on, they are stated on every core: 100,000 stat calls take 0.25 s on one.</summary>
+    private const int ParallelStatThreshold = 8192;
+
     /// <summary>Size and mtime of every file (no digest yet), in request order; redirects are empty objects.</summary>
+    public static (LocalFile[] Files, IReadOnlyList<Diagnostic> Errors) Stat(IReadOnlyList<SyncFile> files, string prefix)
+    {
+        var results = new LocalFile[files.Count];
+        var failures = new Diagnostic?[files.Count];
+        if (files.Count < ParallelStatThreshold || Environment.ProcessorCount == 1)
+        {
+            // Below that, a parallel loop costs more than the stat calls it shares out.
+            StatRange(files, prefix, results, failures, 0, files.Count);
+        }
+        else
+        {
+            var chunk = Math.Max(1024, files.Count / (Environment.ProcessorCount * 4));
+            Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(0, files.Count, chunk),
+                range => StatRange(files, prefix, results, failures, range.Item1, range.Item2));
+        }
+
+        return (results, failures.OfType<Diagnostic>().ToArray());
+    }
+
     // A task runs in a fresh MSBuild process, where the JIT would first compile this loop unoptimized (tier 0) and
     // replace it only after thousands of iterations: for the few loops that run once over every file of a build
     // (this one, FileSelector.Select, LinkGuard.Filter, SyncStamp.Compute,
     // SyncRequestBuilder.ToSyncFiles), full optimization up front is cheaper.
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    public static (LocalFile[] Files, IReadOnlyList<Diagnostic> Errors) Stat(IReadOnlyList<SyncFile> files, string prefix)
+    private static void StatRange(IReadOnlyList<SyncFile> files, string prefix, LocalFile[] results, Diagnostic?[] failures, int from, int to)
     {
-        var results = new LocalFile[files.Count];
-        var errors = new List<Diagnostic>();
-
-        // One thread: a no-change run is 10,000 stat calls and nothing else, and a parallel loop cost more than they do.
-        for (var i = 0; i < files.Count; i++)
+        for (var i = from; i < to; i++)
         {
             var file = files[i];
             var key = prefix + file.RelativePath;
@@ -52,11 +70,9 @@ public static class LocalInventory
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                errors.Add(Messages.FileUnreadable(file.FullPath, ex));
+                failures[i] = Messages.FileUnreadable(file.FullPath, ex);
             }
         }
-
-        return (results, errors);
     }
 
     /// <summary>
@@ -168,27 +184,36 @@ public static class LocalInventory
             w =>
             {
                 var (i, kinds) = work[w];
-                var file = files[i];
                 try
                 {
-                    var digest = layout.HashFile(file.FullPath, kinds, cancellationToken);
-                    // What the snapshot knew of the same bytes still holds; a file that changed size was rehashed whole.
-                    files[i] = file with
-                    {
-                        Size = digest.Size,
-                        Digest = file.Digest is { } known && known.Size == digest.Size ? digest.With(known) : digest,
-                    };
+                    Hash(files, i, kinds, layout, cancellationToken);
                     Interlocked.Increment(ref hashed);
                 }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                 {
                     lock (errors)
                     {
-                        errors.Add(Messages.FileUnreadable(file.FullPath, ex));
+                        errors.Add(Messages.FileUnreadable(files[i].FullPath, ex));
                     }
                 }
             }), cancellationToken).ConfigureAwait(false);
 
         return (files, errors, hashed);
+    }
+
+    /// <summary>
+    /// Reads file <paramref name="index"/> once for <paramref name="kinds"/> and records the digests. Throws what the
+    /// read throws (an <see cref="IOException"/> for a file that cannot be read).
+    /// </summary>
+    public static void Hash(LocalFile[] files, int index, DigestKinds kinds, UploadLayout layout, CancellationToken cancellationToken)
+    {
+        var file = files[index];
+        var digest = layout.HashFile(file.FullPath, kinds, cancellationToken);
+        // What the snapshot knew of the same bytes still holds; a file that changed size was rehashed whole.
+        files[index] = file with
+        {
+            Size = digest.Size,
+            Digest = file.Digest is { } known && known.Size == digest.Size ? digest.With(known) : digest,
+        };
     }
 }

@@ -19,9 +19,21 @@ public static class RemoteBaseline
 
     /// <summary>The prefix's objects, without the sync's own state folder.</summary>
     public static async Task<IReadOnlyList<RemoteObject>> ListAsync(IObjectStore store, string prefix, CancellationToken cancellationToken) =>
-        (await store.ListAsync(prefix, cancellationToken).ConfigureAwait(false))
-            .Where(o => !ObjectKeys.IsReserved(prefix, o.Key))
-            .ToArray();
+        WithoutReserved(prefix, await store.ListAsync(prefix, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>
+    /// The prefix's objects, without the sync's own state folder, listed in ranges between the local keys, several
+    /// pages at a time (<see cref="ParallelListing"/>).
+    /// </summary>
+    /// <param name="listed">Told of the objects as pages come in (see <see cref="ParallelListing.ListAsync"/>).</param>
+    public static async Task<IReadOnlyList<RemoteObject>> ListAsync(IObjectStore store, string prefix, IEnumerable<string> localKeys,
+        int concurrency, CancellationToken cancellationToken, Action<IReadOnlyList<RemoteObject>>? listed = null) =>
+        WithoutReserved(prefix, await ParallelListing.ListAsync(
+            (startAfter, token, ct) => store.ListPageAsync(prefix, startAfter, token, ct), ListingRanges.Boundaries(localKeys),
+            Math.Min(concurrency, ListingRanges.MaxParallelPages), cancellationToken, listed).ConfigureAwait(false));
+
+    private static RemoteObject[] WithoutReserved(string prefix, IReadOnlyList<RemoteObject> objects) =>
+        objects.Where(o => !ObjectKeys.IsReserved(prefix, o.Key)).ToArray();
 
     /// <param name="local">The local files; every one whose key is in <paramref name="listing"/> must be hashed.</param>
     public static async Task<Result> BuildAsync(IObjectStore store, IReadOnlyList<RemoteObject> listing, IReadOnlyList<LocalFile> local,

@@ -39,7 +39,7 @@ public sealed record SelectionResult(IReadOnlyList<SelectedFile> Files, int Excl
 /// </summary>
 public sealed class FileSelector(RuleMatcher rules, CompressedAssetMode compressedAssets)
 {
-    // Once over every file of a build: optimized up front (see LocalInventory.Stat).
+    // Once over every file of a build: optimized up front (see LocalInventory.StatRange).
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public SelectionResult Select(IEnumerable<PublishedFile> published, string? sourceFolder)
     {

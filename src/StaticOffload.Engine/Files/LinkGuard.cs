@@ -8,7 +8,7 @@ namespace StaticOffload.Files;
 /// </summary>
 public static class LinkGuard
 {
-    // Once over every file of a build: optimized up front (see LocalInventory.Stat).
+    // Once over every file of a build: optimized up front (see LocalInventory.StatRange).
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static (IReadOnlyList<SelectedFile> Kept, IReadOnlyList<Diagnostic> Warnings) Filter(
         IReadOnlyList<SelectedFile> files, string root)

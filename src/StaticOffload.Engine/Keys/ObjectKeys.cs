@@ -16,7 +16,7 @@ public static partial class ObjectKeys
     public const string ReservedFolder = ".staticoffload/";
 
     public static bool IsReserved(string prefix, string key) =>
-        key.StartsWith(prefix + ReservedFolder, StringComparison.Ordinal);
+        key.StartsWith(prefix, StringComparison.Ordinal) && key.AsSpan(prefix.Length).StartsWith(ReservedFolder, StringComparison.Ordinal);
 
     /// <summary>Turns a user's prefix into "" or "a/b/"; reports why it cannot be used.</summary>
     public static string NormalizePrefix(string? prefix, out Diagnostic? problem)
@@ -91,7 +91,9 @@ public static partial class ObjectKeys
             return "it is empty";
         }
 
-        for (var i = 0; i < key.Length; i++)
+        // Printable ASCII, the common case, is checked in one vectorized pass; the first other character on, one by one.
+        var other = key.AsSpan().IndexOfAnyExceptInRange(' ', '~');
+        for (var i = other < 0 ? key.Length : other; i < key.Length; i++)
         {
             if (IsUnsafeChar(key, i))
             {

@@ -130,7 +130,7 @@ public static class SyncRequestBuilder
         }
     }
 
-    // Once over every file of a build: optimized up front (see LocalInventory.Stat).
+    // Once over every file of a build: optimized up front (see LocalInventory.StatRange).
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static SyncFile[] ToSyncFiles(SyncSettings settings)
     {

@@ -28,16 +28,7 @@ public static class RemoteState
         var entries = new SortedDictionary<string, SnapshotEntry>(StringComparer.Ordinal);
         foreach (var (key, entry) in snapshot.Entries)
         {
-            entries[key] = entry with
-            {
-                LastWriteTicks = 0,
-                Sha256 = null,
-                // Not kept: a hash read back from the bucket never decides that content is unchanged (the listing's
-                // ETag is proven against the local bytes), and an MD5 known only after a fresh clone would make an
-                // unchanged state look changed.
-                Xxh128 = null,
-                Md5 = null,
-            };
+            entries[key] = Kept(entry);
         }
 
         var state = new StateDocument(FormatVersion, snapshot.Destination, snapshot.Deploys, entries);
@@ -49,6 +40,29 @@ public static class RemoteState
 
         return compressed.ToArray();
     }
+
+    /// <summary>What of an entry the state keeps.</summary>
+    private static SnapshotEntry Kept(SnapshotEntry entry) => entry with
+    {
+        LastWriteTicks = 0,
+        Sha256 = null,
+        // Not kept: a hash read back from the bucket never decides that content is unchanged (the listing's ETag is
+        // proven against the local bytes), and an MD5 known only after a fresh clone would make an unchanged state
+        // look changed.
+        Xxh128 = null,
+        Md5 = null,
+    };
+
+    /// <summary>
+    /// Whether <see cref="Serialize"/> would write exactly the document <paramref name="read"/> was read from (keys in
+    /// ordinal order either way, so the same entries are the same bytes): after a fresh clone that changed nothing,
+    /// this is known from comparing 100,000 entries, without serializing and compressing them (half a second) only to
+    /// find the same hash.
+    /// </summary>
+    /// <param name="read">The state as <see cref="Read"/> returned it this run.</param>
+    public static bool Unchanged(SyncSnapshot snapshot, SyncSnapshot read) =>
+        snapshot.Deploys == read.Deploys && snapshot.Destination == read.Destination && snapshot.Entries.Count == read.Entries.Count
+        && snapshot.Entries.All(e => read.Entries.TryGetValue(e.Key, out var recorded) && Kept(e.Value) == recorded);
 
     /// <summary>The largest state object downloaded (gzip). 100,000 keys take about 3 MB.</summary>
     public const long MaxCompressedBytes = 32L * 1024 * 1024;

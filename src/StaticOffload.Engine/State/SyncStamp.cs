@@ -27,8 +27,9 @@ public static class SyncStamp
 
     public static string PathFor(string snapshotPath) => snapshotPath + ".stamp";
 
-    // Once over every file of a build: optimized up front (see LocalInventory.Stat).
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    /// <summary>Files hashed as one unit, on any core; a fixed count, so the fingerprint does not depend on the machine.</summary>
+    private const int FilesPerChunk = 4096;
+
     public static string Compute(SyncRequest request, string destination, IReadOnlyList<LocalFile> files)
     {
         var hash = new XxHash128();
@@ -46,23 +47,64 @@ public static class SyncStamp
         Add(hash, request.EffectiveStateKey);
         Add(hash, request.Destination.StateBucket ?? "");
         Add(hash, files.Count);
-        foreach (var file in files)
+        // The files in chunks hashed side by side (a no-change publish of 100,000 files is little more than this and
+        // the stat calls), then the chunks' hashes in order.
+        var chunks = (files.Count + FilesPerChunk - 1) / FilesPerChunk;
+        var digests = new byte[chunks * 16];
+        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = chunks > 1 ? Environment.ProcessorCount : 1 },
+            chunk => HashChunk(files, chunk * FilesPerChunk, Math.Min(files.Count, (chunk + 1) * FilesPerChunk), digests.AsSpan(chunk * 16, 16)));
+        hash.Append(digests);
+        return Convert.ToHexStringLower(hash.GetCurrentHash());
+    }
+
+    // Once over every file of a build: optimized up front (see LocalInventory.StatRange).
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void HashChunk(IReadOnlyList<LocalFile> files, int from, int to, Span<byte> digest)
+    {
+        var hash = new XxHash128();
+        // One file's fields, length-prefixed so ("ab", "c") and ("a", "bc") differ and null differs from "": one
+        // Append per file, not one per field.
+        var fields = new System.Buffers.ArrayBufferWriter<byte>(512);
+        for (var i = from; i < to; i++)
         {
-            Add(hash, file.Key);
-            Add(hash, file.FullPath);
-            Add(hash, file.Size);
-            Add(hash, file.LastWriteTicks);
-            Add(hash, file.EntryFile);
+            var file = files[i];
+            fields.ResetWrittenCount();
+            Write(fields, file.Key);
+            Write(fields, file.FullPath);
+            Write(fields, file.Size);
+            Write(fields, file.LastWriteTicks);
+            Write(fields, file.EntryFile ? 1L : 0L);
             var h = file.Headers;
-            Add(hash, h.ContentType);
-            Add(hash, h.CacheControl);
-            Add(hash, h.ContentEncoding);
-            Add(hash, h.StorageClass);
-            Add(hash, h.Acl);
-            Add(hash, h.RedirectLocation);
+            Write(fields, h.ContentType);
+            Write(fields, h.CacheControl);
+            Write(fields, h.ContentEncoding);
+            Write(fields, h.StorageClass);
+            Write(fields, h.Acl);
+            Write(fields, h.RedirectLocation);
+            hash.Append(fields.WrittenSpan);
         }
 
-        return Convert.ToHexStringLower(hash.GetCurrentHash());
+        hash.GetCurrentHash(digest);
+    }
+
+    private static void Write(System.Buffers.ArrayBufferWriter<byte> fields, string? value)
+    {
+        if (value is null)
+        {
+            Write(fields, -1L);
+            return;
+        }
+
+        var span = fields.GetSpan(8 + Encoding.UTF8.GetMaxByteCount(value.Length));
+        var length = Encoding.UTF8.GetBytes(value, span[8..]);
+        BinaryPrimitives.WriteInt64LittleEndian(span, length);
+        fields.Advance(8 + length);
+    }
+
+    private static void Write(System.Buffers.ArrayBufferWriter<byte> fields, long value)
+    {
+        BinaryPrimitives.WriteInt64LittleEndian(fields.GetSpan(8), value);
+        fields.Advance(8);
     }
 
     /// <summary>Whether a stamp with this fingerprint was written with the snapshot as it is now.</summary>

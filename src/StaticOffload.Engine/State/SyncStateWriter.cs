@@ -23,6 +23,9 @@ public sealed record ExecutionOutcome(
     DateTimeOffset Now,
     bool Cancelled)
 {
+    /// <summary>The bucket's state object as this run read it, with the hash <see cref="RemoteStateSha256"/>; null when it read none.</summary>
+    public SyncSnapshot? RemoteStateRead { get; init; }
+
     /// <summary>
     /// What the bucket's state object must still be for this run's state to replace it: the ETag read under the lease
     /// (or absent), so another writer's state is never overwritten blindly; none where the store cannot coordinate.
@@ -119,7 +122,7 @@ public sealed class SyncStateWriter(IObjectStore store, SyncRequest request, Sna
         var stateUnchanged = !deployed && !refreshed && run.HadSnapshot && !request.Verify && run.RemoteStateSha256 is not null;
         if (request.RemoteState && !stateUnchanged && !run.Cancelled && run.StateCondition is { } condition)
         {
-            var written = await WriteRemoteStateAsync(state, remoteStateSha, condition, deployed, diagnostics).ConfigureAwait(false);
+            var written = await WriteRemoteStateAsync(state, remoteStateSha, run.RemoteStateRead, condition, deployed, diagnostics).ConfigureAwait(false);
             if (written.Conflict)
             {
                 // Another writer's state is in the bucket: this run's snapshot no longer describes it. The next run
@@ -217,11 +220,18 @@ public sealed class SyncStateWriter(IObjectStore store, SyncRequest request, Sna
     /// compare-and-swap on the state this run read. Returns its hash and ETag (null hash when it could not be written).
     /// </summary>
     /// <param name="changedObjects">This run changed objects: a refused write is then an error (SO1035), not a detail.</param>
-    private async Task<StateWrite> WriteRemoteStateAsync(SyncSnapshot state, string? current, WriteCondition condition, bool changedObjects,
-        List<Diagnostic> diagnostics)
+    /// <param name="read">The state object as this run read it, whose hash is <paramref name="current"/>.</param>
+    private async Task<StateWrite> WriteRemoteStateAsync(SyncSnapshot state, string? current, SyncSnapshot? read, WriteCondition condition,
+        bool changedObjects, List<Diagnostic> diagnostics)
     {
         var key = request.EffectiveStateKey;
-        var body = RemoteState.Serialize(state with { Destination = request.Destination.Location });
+        state = state with { Destination = request.Destination.Location };
+        if (current is not null && read is not null && RemoteState.Unchanged(state, read))
+        {
+            return new StateWrite(current, condition.IfMatch);
+        }
+
+        var body = RemoteState.Serialize(state);
         var sha = RemoteState.Hash(body);
         if (sha == current)
         {

@@ -5,6 +5,10 @@ namespace StaticOffload.Storage;
 /// <summary>An object as a listing reports it.</summary>
 public sealed record RemoteObject(string Key, long Size, string ETag, DateTimeOffset? LastModified = null);
 
+/// <summary>One page of a listing, in the store's order.</summary>
+/// <param name="ContinuationToken">Where the next page starts; null on the last page.</param>
+public sealed record ListingPage(IReadOnlyList<RemoteObject> Objects, string? ContinuationToken);
+
 /// <summary>A small object read whole (the sync state, the lease, the history), with the server's time of its last write.</summary>
 /// <param name="TooLarge">The object's size when it is over the limit asked for: then it was not downloaded.</param>
 /// <param name="ETag">Its ETag without quotes, for a later write conditional on it.</param>
@@ -25,6 +29,12 @@ public interface IObjectStore
     string Destination { get; }
 
     Task<IReadOnlyList<RemoteObject>> ListAsync(string prefix, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// One page of the prefix's listing: the first page of the keys after <paramref name="startAfter"/> (null: from the
+    /// start), or, with <paramref name="continuationToken"/>, the page that token names.
+    /// </summary>
+    Task<ListingPage> ListPageAsync(string prefix, string? startAfter, string? continuationToken, CancellationToken cancellationToken);
 
     /// <summary>
     /// Proves with one cheap read under the prefix that the endpoint answers and takes the credentials, so a run that

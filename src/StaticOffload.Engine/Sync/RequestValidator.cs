@@ -8,6 +8,8 @@ namespace StaticOffload.Sync;
 /// <summary>Checks everything a user can get wrong before a single request is sent.</summary>
 public static class RequestValidator
 {
+    // Once over every file of a build: optimized up front (see LocalInventory.StatRange).
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static IReadOnlyList<Diagnostic> Validate(SyncRequest request)
     {
         var problems = new List<Diagnostic>();
@@ -36,7 +38,7 @@ public static class RequestValidator
             problems.Add(stateProblem);
         }
 
-        var keys = new HashSet<string>(StringComparer.Ordinal);
+        var keys = new HashSet<string>(request.Files.Count, StringComparer.Ordinal);
         foreach (var file in request.Files)
         {
             var key = request.Destination.Prefix + file.RelativePath;
@@ -101,7 +103,7 @@ public static class RequestValidator
         && (location.StartsWith('/') || location.StartsWith("http://", StringComparison.OrdinalIgnoreCase)
             || location.StartsWith("https://", StringComparison.OrdinalIgnoreCase));
 
-    private static IEnumerable<Diagnostic> ValidateHeaders(SyncFile file) =>
+    private static IReadOnlyList<Diagnostic> ValidateHeaders(SyncFile file) =>
         HeaderValidation.Check("This file", file.Headers.StorageClass, file.Headers.Acl, file.Headers.CacheControl,
             file.Headers.ContentType, file.Headers.ContentEncoding, file.FullPath);
 }

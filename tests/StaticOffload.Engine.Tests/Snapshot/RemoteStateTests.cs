@@ -24,6 +24,46 @@ public class RemoteStateTests
         Assert.Equal(RemoteState.Serialize(Sample("b", "a", "c")), RemoteState.Serialize(Sample("c", "a", "b")));
     }
 
+    public static TheoryData<string, Func<SyncSnapshot, SyncSnapshot>> Changes => new()
+    {
+        { "a header", s => With(s, "b", e => e with { Headers = new ObjectHeaders("text/css", "max-age=60") }) },
+        { "an ETag", s => With(s, "b", e => e with { ETag = Md5 }) },
+        { "a size", s => With(s, "b", e => e with { Size = 5 }) },
+        { "a removal", s => With(s, "b", e => e with { RemovedAt = DateTimeOffset.UnixEpoch, RemovedAtDeploy = 3 }) },
+        { "a version", s => With(s, "b", e => e with { VersionId = "v2" }) },
+        { "an entry file", s => With(s, "b", e => e with { EntryFile = true }) },
+        { "the deploys", s => s with { Deploys = 4 } },
+        { "the destination", s => s with { Destination = "s3://b/q/" } },
+        { "a key more", s => s with { Entries = new Dictionary<string, SnapshotEntry>(s.Entries) { ["d"] = s.Entries["a"] } } },
+        { "a key less", s => s with { Entries = s.Entries.Where(e => e.Key != "c").ToDictionary() } },
+    };
+
+    private static SyncSnapshot With(SyncSnapshot snapshot, string key, Func<SnapshotEntry, SnapshotEntry> change) =>
+        snapshot with { Entries = new Dictionary<string, SnapshotEntry>(snapshot.Entries) { [key] = change(snapshot.Entries[key]) } };
+
+    [Fact]
+    public void A_state_that_would_serialize_to_what_was_read_is_known_unchanged_without_serializing()
+    {
+        var read = RemoteState.Deserialize(RemoteState.Serialize(Sample("a", "b", "c")))!;
+        // Local times and hashes are not part of the state; neither is the entry order.
+        var local = Sample("c", "b", "a");
+        local = With(local, "a", e => e with { LastWriteTicks = 1, Xxh128 = "x", Md5 = null, Sha256 = null });
+
+        Assert.True(RemoteState.Unchanged(local, read));
+        Assert.Equal(RemoteState.Serialize(local), RemoteState.Serialize(read));
+    }
+
+    [Theory]
+    [MemberData(nameof(Changes))]
+    public void Any_change_the_state_keeps_makes_it_changed(string what, Func<SyncSnapshot, SyncSnapshot> change)
+    {
+        var read = RemoteState.Deserialize(RemoteState.Serialize(Sample("a", "b", "c")))!;
+        var changed = change(Sample("a", "b", "c"));
+
+        Assert.False(RemoteState.Unchanged(changed, read), what);
+        Assert.NotEqual(RemoteState.Serialize(changed), RemoteState.Serialize(read));
+    }
+
     [Fact]
     public void Local_file_times_are_not_part_of_the_bucket_state()
     {

@@ -59,6 +59,25 @@ public sealed class SyncStampTests : IDisposable
     }
 
     [Fact]
+    public void Many_files_hashed_side_by_side_give_one_fingerprint_that_any_file_changes()
+    {
+        LocalFile[] Files(int changed = -1, long ticks = 1001) =>
+            Enumerable.Range(0, 10_000).Select(i => File1($"www/f{i:00000}.css", ticks: i == changed ? ticks : 1000)).ToArray();
+        var fingerprint = SyncStamp.Compute(Request, Destination, Files());
+
+        Assert.Equal(fingerprint, SyncStamp.Compute(Request, Destination, Files()));
+        // The first, one either side of a chunk's end, the last.
+        foreach (var changed in new[] { 0, 4095, 4096, 9999 })
+        {
+            Assert.NotEqual(fingerprint, SyncStamp.Compute(Request, Destination, Files(changed)));
+        }
+
+        var swapped = Files();
+        (swapped[4095], swapped[4096]) = (swapped[4096], swapped[4095]);
+        Assert.NotEqual(fingerprint, SyncStamp.Compute(Request, Destination, swapped));
+    }
+
+    [Fact]
     public void Stamp_matches_only_the_snapshot_it_was_written_with()
     {
         File.WriteAllText(_snapshot, "{}");

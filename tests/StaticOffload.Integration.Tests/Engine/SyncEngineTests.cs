@@ -205,6 +205,42 @@ public sealed class SyncEngineTests(S3ServerFixture server)
     }
 
     [Fact]
+    public async Task A_fresh_clone_lists_a_bucket_of_several_pages_in_ranges_and_sees_every_object_once()
+    {
+        var bucket = await server.CreateBucketAsync(nameof(A_fresh_clone_lists_a_bucket_of_several_pages_in_ranges_and_sees_every_object_once));
+        using var harness = new EngineHarness(server, bucket, "site/");
+        // Names whose UTF-16 order is not S3's (U+E000 and an emoji), so the ranges' boundaries are too.
+        string[] tails = ["", "\ue000", "\ud83d\ude00", "\u00e9"];
+        for (var i = 0; i < 2600; i++)
+        {
+            harness.Write($"p{i / 4:0000}{tails[i % 4]}.txt", i.ToString());
+        }
+
+        await harness.SyncSucceededAsync();
+        // Objects the bucket has and this machine does not, in every range: before the first key, between keys
+        // (also right after a range's boundary), after the last.
+        string[] extra = ["site/a.txt", "site/p0249\ud83d\ude00x.txt", "site/p0250x.txt", "site/p0500\ue000x.txt", "site/zz.txt"];
+        foreach (var key in extra)
+        {
+            await server.Client.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = key, ContentBody = "not here" });
+        }
+
+        File.Delete(harness.SnapshotPath);
+        var before = server.RequestsTo(bucket).Count;
+
+        var result = await harness.SyncSucceededAsync();
+
+        Assert.True(result.UsedListing);
+        Assert.Equal(2600, result.Plan.Count(SyncActionKind.Unchanged));
+        Assert.Equal(extra.Order(StringComparer.Ordinal), result.Completed.Where(a => a.Kind == SyncActionKind.Delete).Select(a => a.Key).Order(StringComparer.Ordinal));
+        var sent = server.RequestsTo(bucket).Since(before).WithoutState().All;
+        Assert.DoesNotContain(sent, r => r.IsUpload || r.Method == "HEAD");
+        // 2,605 keys: three ranges of a page each, and a second page for a range the extra keys overfill.
+        Assert.InRange(sent.Count(r => r.Method == "GET" && r.Key is null && r.Url.Contains("list-type=2", StringComparison.Ordinal)), 3, 5);
+        Assert.Equal(2600, (await server.ListAsync(bucket)).Count);
+    }
+
+    [Fact]
     public async Task Without_chunked_uploads_bodies_are_sent_plain()
     {
         var bucket = await server.CreateBucketAsync(nameof(Without_chunked_uploads_bodies_are_sent_plain));

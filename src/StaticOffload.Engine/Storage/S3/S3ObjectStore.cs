@@ -47,29 +47,46 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
     public async Task<IReadOnlyList<RemoteObject>> ListAsync(string prefix, CancellationToken cancellationToken)
     {
         var objects = new List<RemoteObject>();
-        // URL-encoded keys: a key with a control character (XML 1.0 cannot carry it) must not make the listing, and so
-        // every later sync, fail. The SDK decodes them again.
-        var request = new ListObjectsV2Request { BucketName = _destination.Bucket, Prefix = prefix, Encoding = EncodingType.Url };
+        string? token = null;
         do
         {
-            var response = await Call(() => Client.ListObjectsV2Async(request, cancellationToken), prefix).ConfigureAwait(false);
-            // Decoded only when the store says it encoded them (one that ignores the parameter sends them as they are).
-            var encoded = response.Encoding == EncodingType.Url;
-            foreach (var o in response.S3Objects ?? [])
-            {
-                objects.Add(new RemoteObject(encoded ? WebUtility.UrlDecode(o.Key) : o.Key, o.Size ?? 0, o.ETag ?? "",
-                    o.LastModified is { } modified ? new DateTimeOffset(modified.ToUniversalTime(), TimeSpan.Zero) : null));
-            }
-
-            request.ContinuationToken = response.NextContinuationToken;
-            if (response.IsTruncated == true && string.IsNullOrEmpty(response.NextContinuationToken))
-            {
-                throw new SyncFailedException(Messages.TruncatedListing(Destination));
-            }
+            var page = await ListPageAsync(prefix, null, token, cancellationToken).ConfigureAwait(false);
+            objects.AddRange(page.Objects);
+            token = page.ContinuationToken;
         }
-        while (!string.IsNullOrEmpty(request.ContinuationToken));
+        while (token is not null);
 
         return objects;
+    }
+
+    public async Task<ListingPage> ListPageAsync(string prefix, string? startAfter, string? continuationToken, CancellationToken cancellationToken)
+    {
+        // URL-encoded keys: a key with a control character (XML 1.0 cannot carry it) must not make the listing, and so
+        // every later sync, fail. The SDK decodes them again.
+        var request = new ListObjectsV2Request
+        {
+            BucketName = _destination.Bucket,
+            Prefix = prefix,
+            Encoding = EncodingType.Url,
+            StartAfter = startAfter,
+            ContinuationToken = continuationToken,
+        };
+        var response = await Call(() => Client.ListObjectsV2Async(request, cancellationToken), prefix).ConfigureAwait(false);
+        // Decoded only when the store says it encoded them (one that ignores the parameter sends them as they are).
+        var encoded = response.Encoding == EncodingType.Url;
+        var objects = new List<RemoteObject>(response.S3Objects?.Count ?? 0);
+        foreach (var o in response.S3Objects ?? [])
+        {
+            objects.Add(new RemoteObject(encoded ? WebUtility.UrlDecode(o.Key) : o.Key, o.Size ?? 0, o.ETag ?? "",
+                o.LastModified is { } modified ? new DateTimeOffset(modified.ToUniversalTime(), TimeSpan.Zero) : null));
+        }
+
+        if (response.IsTruncated == true && string.IsNullOrEmpty(response.NextContinuationToken))
+        {
+            throw new SyncFailedException(Messages.TruncatedListing(Destination));
+        }
+
+        return new ListingPage(objects, string.IsNullOrEmpty(response.NextContinuationToken) ? null : response.NextContinuationToken);
     }
 
     public async Task CheckAccessAsync(string prefix, CancellationToken cancellationToken)
