@@ -38,6 +38,44 @@ public sealed class PackageLayoutTests(PackageFeedFixture feed)
     }
 
     [Fact]
+    public void Every_assembly_in_tasks_is_a_ReadyToRun_image_and_the_task_keeps_the_identity_of_its_build()
+    {
+        Assert.True(OperatingSystem.IsLinux() && System.Runtime.InteropServices.RuntimeInformation.OSArchitecture
+            == System.Runtime.InteropServices.Architecture.X64, "ReadyToRun images are packed on linux-x64 only; the suite runs there.");
+        using var package = ZipFile.OpenRead(feed.PackagePath);
+        var assemblies = package.Entries.Where(e => e.FullName.StartsWith("tasks/net10.0/", StringComparison.Ordinal)
+                                                    && e.FullName.EndsWith(".dll", StringComparison.Ordinal)).ToArray();
+        Assert.Contains(assemblies, e => e.Name == "StaticOffload.Build.dll");
+        foreach (var entry in assemblies)
+        {
+            var (readyToRun, mvid) = Inspect(entry);
+            Assert.True(readyToRun, $"{entry.FullName} is IL only: a fresh MSBuild node would JIT it");
+            if (entry.Name == "StaticOffload.Build.dll")
+            {
+                // The image is the build's own assembly compiled ahead: same module identity, so its PDB (in the .snupkg) fits.
+                using var built = new System.Reflection.PortableExecutable.PEReader(File.OpenRead(
+                    Path.Combine(RepoPaths.Root, "src", "StaticOffload.Build", "bin", "Release", "net10.0", "StaticOffload.Build.dll")));
+                var reader = System.Reflection.Metadata.PEReaderExtensions.GetMetadataReader(built);
+                Assert.Equal(reader.GetGuid(reader.GetModuleDefinition().Mvid), mvid);
+            }
+        }
+    }
+
+    private static (bool ReadyToRun, Guid Mvid) Inspect(ZipArchiveEntry entry)
+    {
+        using var copy = new MemoryStream();
+        using (var stream = entry.Open())
+        {
+            stream.CopyTo(copy);
+        }
+
+        copy.Position = 0;
+        using var pe = new System.Reflection.PortableExecutable.PEReader(copy);
+        var reader = System.Reflection.Metadata.PEReaderExtensions.GetMetadataReader(pe);
+        return (pe.PEHeaders.CorHeader!.ManagedNativeHeaderDirectory.Size > 0, reader.GetGuid(reader.GetModuleDefinition().Mvid));
+    }
+
+    [Fact]
     public void Nuspec_marks_a_development_dependency_with_no_dependencies()
     {
         using var package = ZipFile.OpenRead(feed.PackagePath);
