@@ -79,6 +79,8 @@ function logStats(file, from, to) {
     else if (r.method === 'POST' && /[?&]uploads(=|&|$)/.test(r.url)) kind = 'MPU-INIT';
     else if (r.method === 'POST' && /[?&]uploadId=/.test(r.url)) kind = 'MPU-DONE';
     else if (r.method === 'GET' && r.key === null) kind = 'LIST';
+    // StaticOffload's own documents (state, deploy lease, history, deploy manifests) apart from the site's objects.
+    if (typeof r.key === 'string' && r.key.includes('.staticoffload/')) kind = `OWN-${kind}`;
     s.byMethod[kind] = (s.byMethod[kind] ?? 0) + 1;
   }
   return s;
