@@ -391,5 +391,13 @@ if verify:
     w("```")
     w("")
 
-open(out_path, "w").write("\n".join(L) + "\n")
+# Everything from the notes marker on is written by people (analyses, profiles, targets of an issue): kept as it is,
+# below the regenerated tables, so a new run never wipes it.
+NOTES_MARKER = "<!-- notes: everything below is kept as it is by bench/report.py -->"
+notes = ""
+if os.path.exists(out_path):
+    previous = open(out_path).read()
+    if NOTES_MARKER in previous:
+        notes = previous[previous.index(NOTES_MARKER):]
+open(out_path, "w").write("\n".join(L) + "\n" + ("\n" + notes if notes else ""))
 print(f"wrote {out_path}")
