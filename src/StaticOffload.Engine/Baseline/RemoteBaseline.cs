@@ -17,9 +17,9 @@ public static class RemoteBaseline
 {
     public sealed record Result(Dictionary<string, SnapshotEntry> Entries, int Listed, int TrustedFromState, int Headed);
 
-    /// <summary>The prefix's objects, without the sync's own state folder.</summary>
-    public static async Task<IReadOnlyList<RemoteObject>> ListAsync(IObjectStore store, string prefix, CancellationToken cancellationToken) =>
-        WithoutReserved(prefix, await store.ListAsync(prefix, cancellationToken).ConfigureAwait(false));
+    /// <summary>The prefix's objects, without the sync's own state folder, page after page (no local keys to range by).</summary>
+    public static Task<IReadOnlyList<RemoteObject>> ListAsync(IObjectStore store, string prefix, CancellationToken cancellationToken) =>
+        ListAsync(store, prefix, [], 1, cancellationToken);
 
     /// <summary>
     /// The prefix's objects, without the sync's own state folder, listed in ranges between the local keys, several

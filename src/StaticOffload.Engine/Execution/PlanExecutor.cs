@@ -32,9 +32,6 @@ public sealed class PlanExecutor(IObjectStore store, int concurrency, ISyncLog l
     /// </summary>
     public const int BufferedUploadLimit = 1 << 20;
 
-    // Whether a write of this run, and a write that carried an ACL, took effect: until then one goes alone (FirstWrites).
-    private bool _written;
-    private bool _aclWritten;
     private long _bytesUploaded;
     private long _bytesSent;
     private int _done;
@@ -151,7 +148,8 @@ public sealed class PlanExecutor(IObjectStore store, int concurrency, ISyncLog l
     private async Task RunPhaseAsync(IReadOnlyList<SyncAction> actions, CancellationToken cancellationToken)
     {
         using var stopPhase = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var alone = FirstWrites.Alone(actions, _written, _aclWritten);
+        // Until a write of this run, and a write that carried an ACL, took effect, one goes alone (FirstWrites).
+        var alone = FirstWrites.Alone(actions, written: !_completed.IsEmpty, aclWritten: _completed.Any(a => FirstWrites.Acl(a) is not null));
         if (alone >= 0)
         {
             // Alone, before the others start: a refusal every other write would meet too comes back once.
@@ -162,8 +160,6 @@ public sealed class PlanExecutor(IObjectStore store, int concurrency, ISyncLog l
                 return;
             }
 
-            _written = true;
-            _aclWritten |= FirstWrites.Acl(actions[alone]) is not null;
             actions = [.. actions.Where((_, i) => i != alone)];
         }
 
@@ -184,11 +180,6 @@ public sealed class PlanExecutor(IObjectStore store, int concurrency, ISyncLog l
             .ToArray();
         await Task.WhenAll(workers).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
-        if (_errors.IsEmpty && actions.Count > 0)
-        {
-            _written = true;
-            _aclWritten |= actions.Any(a => FirstWrites.Acl(a) is not null);
-        }
     }
 
     /// <summary>One action of a phase: a failure is recorded and stops the phase's other workers.</summary>

@@ -28,8 +28,6 @@ public interface IObjectStore
     /// <summary>Where the objects go, for messages and the snapshot ("s3://bucket/prefix" plus the endpoint).</summary>
     string Destination { get; }
 
-    Task<IReadOnlyList<RemoteObject>> ListAsync(string prefix, CancellationToken cancellationToken);
-
     /// <summary>
     /// One page of the prefix's listing: the first page of the keys after <paramref name="startAfter"/> (null: from the
     /// start), or, with <paramref name="continuationToken"/>, the page that token names.

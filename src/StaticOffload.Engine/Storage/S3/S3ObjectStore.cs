@@ -44,21 +44,6 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
 
     public string Destination => _destination.Describe();
 
-    public async Task<IReadOnlyList<RemoteObject>> ListAsync(string prefix, CancellationToken cancellationToken)
-    {
-        var objects = new List<RemoteObject>();
-        string? token = null;
-        do
-        {
-            var page = await ListPageAsync(prefix, null, token, cancellationToken).ConfigureAwait(false);
-            objects.AddRange(page.Objects);
-            token = page.ContinuationToken;
-        }
-        while (token is not null);
-
-        return objects;
-    }
-
     public async Task<ListingPage> ListPageAsync(string prefix, string? startAfter, string? continuationToken, CancellationToken cancellationToken)
     {
         // URL-encoded keys: a key with a control character (XML 1.0 cannot carry it) must not make the listing, and so
