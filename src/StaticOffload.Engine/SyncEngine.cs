@@ -173,7 +173,9 @@ public sealed class SyncEngine(IObjectStore store, ISyncLog log, TimeProvider? c
         var loaded = await loader.LoadAsync(request, snapshotStore, diagnostics, cancellationToken).ConfigureAwait(false);
         if (loaded.NoChange)
         {
-            return new PlanStep(Result(diagnostics, stopwatch) with { Plan = SyncPlanner.AllUnchanged(loaded.Local) });
+            // The plan first, then the time: the run's time includes building what it reports.
+            var unchanged = SyncPlanner.AllUnchanged(loaded.Local);
+            return new PlanStep(Result(diagnostics, stopwatch) with { Plan = unchanged });
         }
 
         if (loaded.Bucket is not { } baseline)

@@ -16,7 +16,7 @@ namespace StaticOffload.Baseline;
 public static class LocalInventory
 {
     /// <summary>The files with what is known of them; <see cref="Stale"/> are the indexes still without a digest.</summary>
-    public sealed record ScanResult(LocalFile[] Files, IReadOnlyList<int> Stale, IReadOnlyList<Diagnostic> Errors);
+    public sealed record ScanResult(LocalFile[] Files, IReadOnlyList<int> Stale);
 
     /// <summary>From this many files on, they are stated on every core: 100,000 stat calls take 0.25 s on one.</summary>
     private const int ParallelStatThreshold = 8192;
@@ -106,13 +106,26 @@ public static class LocalInventory
             stale.Add(i);
         }
 
-        // Opened now, not first when its turn to upload comes: a file that cannot be read must stop the sync before
-        // anything is sent (the bucket is not even listed), as it did when every file was hashed up front.
-        var errors = new List<Diagnostic>();
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = stale.Count > 64 ? Environment.ProcessorCount : 1 };
-        Parallel.For(0, stale.Count, parallel, s =>
+        return new ScanResult(results, stale);
+    }
+
+    /// <summary>
+    /// Opens each of these files: one that cannot be read must stop the sync before anything in the bucket changes,
+    /// not first when its turn to upload comes (as when every file was hashed up front). Files are only opened, not
+    /// read; those without a path (redirects) are skipped.
+    /// </summary>
+    public static IReadOnlyList<Diagnostic> Unreadable(LocalFile[] files, IReadOnlyList<int> indexes)
+    {
+        var errors = new List<(int Index, Diagnostic Error)>();
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = indexes.Count > 64 ? Environment.ProcessorCount : 1 };
+        Parallel.For(0, indexes.Count, parallel, i =>
         {
-            var path = results[stale[s]].FullPath;
+            var path = files[indexes[i]].FullPath;
+            if (path.Length == 0)
+            {
+                return;
+            }
+
             try
             {
                 using (File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
@@ -123,12 +136,13 @@ public static class LocalInventory
             {
                 lock (errors)
                 {
-                    errors.Add(Messages.FileUnreadable(path, ex));
+                    errors.Add((indexes[i], Messages.FileUnreadable(path, ex)));
                 }
             }
         });
 
-        return new ScanResult(results, stale, errors);
+        // In request order, whatever order the threads met them in.
+        return errors.OrderBy(e => e.Index).Select(e => e.Error).ToArray();
     }
 
     /// <summary>

@@ -100,17 +100,19 @@ public static class SyncPlanner
     public static string? KnownMd5(SnapshotEntry entry) =>
         entry.Md5 ?? (string.IsNullOrEmpty(entry.ETag) || S3ETag.IsMultipart(entry.ETag) ? null : S3ETag.Normalize(entry.ETag));
 
-    /// <summary>The plan of a run that found nothing changed since the last one: every file unchanged, in phase order.</summary>
+    /// <summary>The plan of a run that found nothing changed since the last one: every file unchanged, in the order given.</summary>
     public static SyncPlan AllUnchanged(IReadOnlyCollection<LocalFile> local) =>
-        Ordered(local.Select(file => new SyncAction(SyncActionKind.Unchanged, SyncReason.Unchanged, PhaseOf(file), file.Key, file, null)));
+        new(local.Select(file => new SyncAction(SyncActionKind.Unchanged, SyncReason.Unchanged, PhaseOf(file), file.Key, file, null)).ToArray());
 
     /// <summary>
     /// Phase by phase; within a phase the largest uploads first, so one big file does not start last and hold up the
-    /// phase alone; then by key. One sort with one comparison: keys are unique, so the order is total.
+    /// phase alone; then by key. One sort with one comparison: keys are unique, so the order is total. The unchanged
+    /// files, which send nothing, follow in the order they were given: sorting 100,000 of them cost a no-change run
+    /// 40 ms.
     /// </summary>
-    private static SyncPlan Ordered(IEnumerable<SyncAction> actions)
+    private static SyncPlan Ordered(List<SyncAction> actions)
     {
-        var ordered = actions.ToArray();
+        var ordered = actions.Where(a => a.Kind != SyncActionKind.Unchanged).ToArray();
         Array.Sort(ordered, static (a, b) =>
         {
             var byPhase = a.Phase.CompareTo(b.Phase);
@@ -122,7 +124,7 @@ public static class SyncPlanner
             var bySize = UploadSize(b).CompareTo(UploadSize(a));
             return bySize != 0 ? bySize : string.CompareOrdinal(a.Key, b.Key);
         });
-        return new SyncPlan(ordered);
+        return new SyncPlan([.. ordered, .. actions.Where(a => a.Kind == SyncActionKind.Unchanged)]);
     }
 
     private static long UploadSize(SyncAction action) => action.Kind == SyncActionKind.Upload ? action.Local!.Size : -1;

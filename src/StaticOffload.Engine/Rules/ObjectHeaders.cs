@@ -16,7 +16,7 @@ public sealed record ObjectHeaders(
     /// Served with "immutable" (fingerprinted names): such an object never changes under its key, so it goes first
     /// and never needs a CDN invalidation.
     /// </summary>
-    public bool Immutable => Directives(CacheControl).Contains("immutable", StringComparer.Ordinal);
+    public bool Immutable => HasDirective(CacheControl, "immutable");
 
     /// <summary>True when the headers S3 reports back on HEAD agree; the ACL is not part of a HEAD response.</summary>
     public bool VisibleHeadersEqual(ObjectHeaders other) =>
@@ -32,6 +32,46 @@ public sealed record ObjectHeaders(
     /// </summary>
     public static bool CacheControlEquivalent(string? a, string? b) =>
         Directives(a).SequenceEqual(Directives(b), StringComparer.Ordinal);
+
+    /// <summary>
+    /// Whether <paramref name="value"/> has the directive <paramref name="name"/> (lower case, no value), as
+    /// <see cref="Directives"/> would list it; asked of every file of a run, so without allocating.
+    /// </summary>
+    private static bool HasDirective(string? value, string name)
+    {
+        if (value is null)
+        {
+            return false;
+        }
+
+        foreach (var range in value.AsSpan().Split(','))
+        {
+            var directive = value.AsSpan(range).Trim();
+            var at = 0;
+            foreach (var c in directive)
+            {
+                if (c == ' ')
+                {
+                    continue;
+                }
+
+                if (at == name.Length || char.ToLowerInvariant(c) != name[at])
+                {
+                    at = -1;
+                    break;
+                }
+
+                at++;
+            }
+
+            if (at == name.Length)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static IEnumerable<string> Directives(string? value) =>
         (value ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)

@@ -38,6 +38,25 @@ public class SyncPlannerTests
         entries.ToDictionary(e => e.Key, e => e.Entry, StringComparer.Ordinal);
 
     [Fact]
+    public void Changes_go_phase_by_phase_and_the_unchanged_files_follow_in_the_order_given()
+    {
+        LocalFile[] local =
+        [
+            Local("z.css"), Local("index.html", entryFile: true, content: "new"), Local("b.css", content: "new"), Local("a.css"),
+            Local("app.1.css", headers: Fingerprinted, content: "new"), Local("m.css"),
+        ];
+        var remote = Remote(("z.css", Entry(headers: Css)), ("index.html", Entry(headers: Css)), ("a.css", Entry(headers: Css)),
+            ("m.css", Entry(headers: Css)), ("gone.css", Entry(headers: Css)));
+
+        var plan = Plan(local, remote, deleteRemoved: true);
+
+        Assert.Equal(["app.1.css", "b.css", "index.html", "gone.css", "z.css", "a.css", "m.css"], plan.Actions.Select(a => a.Key));
+        Assert.Equal([SyncActionKind.Upload, SyncActionKind.Upload, SyncActionKind.Upload, SyncActionKind.Delete], plan.Changes.Select(a => a.Kind));
+        Assert.Equal(["z.css", "index.html", "a.css", "m.css"],
+            SyncPlanner.AllUnchanged(local.Where(f => remote.ContainsKey(f.Key)).ToArray()).Actions.Select(a => a.Key));
+    }
+
+    [Fact]
     public void New_file_is_uploaded_as_new()
     {
         var plan = Plan([Local("a.css")], Remote(), deleteRemoved: true);

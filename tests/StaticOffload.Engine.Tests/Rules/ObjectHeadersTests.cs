@@ -31,6 +31,22 @@ public class ObjectHeadersTests
         Assert.False(ObjectHeaders.CacheControlEquivalent(b, a));
     }
 
+    [Theory]
+    [InlineData("public, max-age=31536000, immutable", true)]
+    [InlineData("immutable", true)]
+    [InlineData(" IMMUTABLE ,max-age=60", true)]
+    [InlineData("max-age=60,,immutable", true)]
+    [InlineData("im mutable", true)]
+    [InlineData("max-age=60", false)]
+    [InlineData("immutable=1", false)]
+    [InlineData("immutables", false)]
+    [InlineData("immutabl", false)]
+    [InlineData("no-immutable", false)]
+    [InlineData("", false)]
+    [InlineData(null, false)]
+    public void Immutable_reads_the_directives_as_CacheControlEquivalent_does(string? cacheControl, bool immutable) =>
+        Assert.Equal(immutable, new ObjectHeaders("text/css", cacheControl).Immutable);
+
     [Fact]
     public void VisibleHeadersEqual_ignores_the_acl()
     {
