@@ -71,6 +71,12 @@ public sealed class BaselineLoader(IObjectStore store, ISyncLog log)
 
         // From here on the snapshot may change; a stamp must not outlive the snapshot it vouched for.
         SyncStamp.Delete(request.SnapshotPath);
+        if (!request.DryRun)
+        {
+            // Something changed since the last clean run: a deploy is likely, and its client is made while the rest of
+            // this stage and the plan run.
+            store.Prepare();
+        }
         var snapshot = snapshotStore.Load(store.Destination, out var snapshotWarning);
         if (snapshotWarning is not null)
         {

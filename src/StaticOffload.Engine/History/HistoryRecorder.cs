@@ -17,8 +17,28 @@ public sealed class HistoryRecorder(IObjectStore store, SyncRequest request, ISy
 {
     private string IndexKey => CoordinationKeys.History(request.EffectiveStateKey);
 
+    /// <summary>
+    /// Starts the read of the history that <see cref="RecordAsync"/> adds to, so it can go out beside the state's write;
+    /// null when no history is kept. Pass it to <see cref="RecordAsync"/>, or to <see cref="ForgetAsync"/>.
+    /// </summary>
+    public Task<(HistoryDocument? History, string? ETag, string? Problem)>? Prefetch() =>
+        request.HistoryDepth <= 0 ? null : ReadAsync(CancellationToken.None);
+
+    /// <summary>Waits for a read that will not be used, so that nothing is in flight (or unobserved) after the run.</summary>
+    public static async Task ForgetAsync(Task? read)
+    {
+        if (read is not null)
+        {
+            await read.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
     /// <summary>Records a deploy; returns SO2013 when it could not be (the deploy itself stands).</summary>
-    public async Task<Diagnostic?> RecordAsync(DeployRecord record, SyncSnapshot state)
+    /// <param name="stateBody">The state document as this run wrote it, from the same <paramref name="state"/>: the
+    /// manifest byte for byte (the same entries, for the same location), so it is not serialized twice.</param>
+    /// <param name="read">The history as <see cref="Prefetch"/> started to read it; read here when null.</param>
+    public async Task<Diagnostic?> RecordAsync(DeployRecord record, SyncSnapshot state, byte[]? stateBody = null,
+        Task<(HistoryDocument? History, string? ETag, string? Problem)>? read = null)
     {
         if (request.HistoryDepth <= 0)
         {
@@ -29,7 +49,7 @@ public sealed class HistoryRecorder(IObjectStore store, SyncRequest request, ISy
         var cancellationToken = CancellationToken.None;
         try
         {
-            var manifest = RemoteState.Serialize(state with { Destination = request.Destination.Location });
+            var manifest = stateBody ?? RemoteState.Serialize(state with { Destination = request.Destination.Location });
             var manifestKey = CoordinationKeys.Manifest(request.EffectiveStateKey, record.Id);
             var wrote = await store.WriteDocumentAsync(manifestKey, manifest, "application/gzip", WriteCondition.None, cancellationToken)
                 .ConfigureAwait(false);
@@ -42,7 +62,7 @@ public sealed class HistoryRecorder(IObjectStore store, SyncRequest request, ISy
             // read again and added to, never overwritten.
             for (var attempt = 1; attempt <= 2; attempt++)
             {
-                var (history, etag, _) = await ReadAsync(cancellationToken).ConfigureAwait(false);
+                var (history, etag, _) = await (attempt == 1 && read is not null ? read : ReadAsync(cancellationToken)).ConfigureAwait(false);
                 var (kept, dropped) = (history ?? HistoryDocument.Empty(request.Destination.Location)).Add(record, request.HistoryDepth);
                 var written = await store.WriteDocumentAsync(IndexKey, kept.Serialize(), "application/json", WriteCondition.Replacing(etag), cancellationToken)
                     .ConfigureAwait(false);
@@ -65,6 +85,11 @@ public sealed class HistoryRecorder(IObjectStore store, SyncRequest request, ISy
         catch (SyncFailedException ex)
         {
             return Messages.HistoryNotWritten(ObjectKeys.Printable(IndexKey), ex.Diagnostic.Message);
+        }
+        finally
+        {
+            // Used, or not when the manifest was refused: either way done before the lease is released.
+            await ForgetAsync(read).ConfigureAwait(false);
         }
     }
 

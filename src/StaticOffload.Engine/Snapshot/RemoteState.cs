@@ -23,19 +23,20 @@ public static class RemoteState
     /// Only what a listing cannot tell is kept: no content hash (the SHA-256 is on each object already, as
     /// x-amz-meta-sha256, and a fresh clone proves content by the listing's ETag, never by a hash in the state).
     /// </summary>
+    /// <remarks>
+    /// Written by hand, byte for byte what the generated serializer of <see cref="StateDocument"/> writes (a test holds
+    /// the two to it), and read back with that serializer: in a fresh build process the generated code ran
+    /// unoptimized over every entry, 50 ms of a 10,000-file deploy's end.
+    /// </remarks>
     public static byte[] Serialize(SyncSnapshot snapshot)
     {
-        var entries = new SortedDictionary<string, SnapshotEntry>(StringComparer.Ordinal);
-        foreach (var (key, entry) in snapshot.Entries)
-        {
-            entries[key] = Kept(entry);
-        }
-
-        var state = new StateDocument(FormatVersion, snapshot.Destination, snapshot.Deploys, entries);
+        var keys = snapshot.Entries.Keys.ToArray();
+        Array.Sort(keys, StringComparer.Ordinal);
         using var compressed = new MemoryStream();
         using (var gzip = new GZipStream(compressed, CompressionLevel.Optimal, leaveOpen: true))
+        using (var json = new Utf8JsonWriter(gzip))
         {
-            JsonSerializer.Serialize(gzip, state, RemoteStateJsonContext.Default.StateDocument);
+            StateWriter.Write(json, FormatVersion, snapshot, keys);
         }
 
         return compressed.ToArray();

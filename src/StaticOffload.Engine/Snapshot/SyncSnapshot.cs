@@ -39,12 +39,12 @@ public sealed record SnapshotEntry
     /// This entry with the digests of <paramref name="digest"/> (the same content) added: what later runs compare
     /// and what a header copy needs. The SHA-256 is kept only from <see cref="Sha256KeptFrom"/> up.
     /// </summary>
-    public SnapshotEntry WithDigest(Hashing.ContentDigest digest) => this with
+    /// <returns>This entry itself when the digest adds nothing (every unchanged file of a deploy is asked).</returns>
+    public SnapshotEntry WithDigest(Hashing.ContentDigest digest)
     {
-        Xxh128 = digest.Xxh128 ?? Xxh128,
-        Md5 = digest.Md5 ?? Md5,
-        Sha256 = Size >= Sha256KeptFrom ? digest.Sha256 ?? Sha256 : null,
-    };
+        var (xxh128, md5, sha256) = (digest.Xxh128 ?? Xxh128, digest.Md5 ?? Md5, Size >= Sha256KeptFrom ? digest.Sha256 ?? Sha256 : null);
+        return xxh128 == Xxh128 && md5 == Md5 && sha256 == Sha256 ? this : this with { Xxh128 = xxh128, Md5 = md5, Sha256 = sha256 };
+    }
 
     /// <summary>When the key stopped being published; set while it is kept for the delete grace period.</summary>
     public DateTimeOffset? RemovedAt { get; init; }

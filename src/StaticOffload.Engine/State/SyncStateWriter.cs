@@ -120,6 +120,11 @@ public sealed class SyncStateWriter(IObjectStore store, SyncRequest request, Sna
         var remoteStateSha = run.RemoteStateSha256;
         var remoteStateETag = run.StateCondition?.IfMatch;
         var stateUnchanged = !deployed && !refreshed && run.HadSnapshot && !request.Verify && run.RemoteStateSha256 is not null;
+        // The history is read while the state is written (a read, and its write stays conditional on what it read):
+        // a deploy's last requests were one after another, each waiting on the one before.
+        var recorder = new History.HistoryRecorder(store, request, log);
+        var history = executor.Completed.Count > 0 && !run.Cancelled ? recorder.Prefetch() : null;
+        byte[]? stateBody = null;
         if (request.RemoteState && !stateUnchanged && !run.Cancelled && run.StateCondition is { } condition)
         {
             var written = await WriteRemoteStateAsync(state, remoteStateSha, run.RemoteStateRead, condition, deployed, diagnostics).ConfigureAwait(false);
@@ -129,20 +134,16 @@ public sealed class SyncStateWriter(IObjectStore store, SyncRequest request, Sna
                 // reads the bucket instead, and converges.
                 SyncStamp.Delete(snapshotStore.Path);
                 snapshotStore.TryDelete();
+                await History.HistoryRecorder.ForgetAsync(history).ConfigureAwait(false);
                 return;
             }
 
-            (remoteStateSha, remoteStateETag) = (written.Sha256, written.ETag ?? remoteStateETag);
+            (remoteStateSha, remoteStateETag, stateBody) = (written.Sha256, written.ETag ?? remoteStateETag, written.Body);
         }
 
-        // A run that changed nothing, not even a file time, leaves the snapshot as it is: with 100,000 files,
-        // rewriting it would be most of a no-change publish.
-        if (deployed || refreshed || !run.HadSnapshot || request.Verify || remoteStateSha != run.RemoteStateSha256)
-        {
-            SaveSnapshot(state with { RemoteStateSha256 = remoteStateSha, RemoteStateETag = remoteStateSha is null ? null : remoteStateETag }, diagnostics);
-        }
-
-        if (executor.Completed.Count > 0 && !run.Cancelled && (!request.RemoteState || remoteStateSha is not null))
+        // The manifest and the history go out while the snapshot is saved.
+        Task<Diagnostic?>? recording = null;
+        if (history is not null && (!request.RemoteState || remoteStateSha is not null))
         {
             var by = request.EffectiveIdentity;
             var record = new History.DeployRecord(History.DeployRecord.NewId(run.Now), run.Now, run.Kind,
@@ -153,10 +154,23 @@ public sealed class SyncStateWriter(IObjectStore store, SyncRequest request, Sna
                 state.Entries.Count,
                 Versioned: state.Entries.Count > 0 && state.Entries.Values.All(e => e.VersionId is not null),
                 run.RestoredId);
-            if (await new History.HistoryRecorder(store, request, log).RecordAsync(record, state).ConfigureAwait(false) is { } notRecorded)
-            {
-                diagnostics.Add(notRecorded);
-            }
+            recording = recorder.RecordAsync(record, state, stateBody, history);
+        }
+        else
+        {
+            await History.HistoryRecorder.ForgetAsync(history).ConfigureAwait(false);
+        }
+
+        // A run that changed nothing, not even a file time, leaves the snapshot as it is: with 100,000 files,
+        // rewriting it would be most of a no-change publish.
+        if (deployed || refreshed || !run.HadSnapshot || request.Verify || remoteStateSha != run.RemoteStateSha256)
+        {
+            SaveSnapshot(state with { RemoteStateSha256 = remoteStateSha, RemoteStateETag = remoteStateSha is null ? null : remoteStateETag }, diagnostics);
+        }
+
+        if (recording is not null && await recording.ConfigureAwait(false) is { } notRecorded)
+        {
+            diagnostics.Add(notRecorded);
         }
 
         // Clean end, nothing left for later: the next run with the same inputs can skip all of this.
@@ -189,7 +203,15 @@ public sealed class SyncStateWriter(IObjectStore store, SyncRequest request, Sna
 
             if (action.Kind == SyncActionKind.Unchanged && action.Local is { } file)
             {
-                var refreshed = entry.WithDigest(file.Digest!) with
+                var withDigest = entry.WithDigest(file.Digest!);
+                if (ReferenceEquals(withDigest, entry) && entry.LastWriteTicks == file.LastWriteTicks && entry.EntryFile == (file.EntryFile ? true : null)
+                    && entry.RemovedAt is null && entry.RemovedAtDeploy is null && Equals(entry.Headers, file.Headers))
+                {
+                    // Recorded as it is (most files of most deploys): nothing to allocate and compare.
+                    continue;
+                }
+
+                var refreshed = withDigest with
                 {
                     EntryFile = file.EntryFile ? true : null,
                     LastWriteTicks = file.LastWriteTicks,
@@ -213,7 +235,8 @@ public sealed class SyncStateWriter(IObjectStore store, SyncRequest request, Sna
         return changed;
     }
 
-    private sealed record StateWrite(string? Sha256, string? ETag, bool Conflict = false);
+    /// <param name="Body">The state as serialized this run (also the deploy's manifest); null when it was not.</param>
+    private sealed record StateWrite(string? Sha256, string? ETag, bool Conflict = false, byte[]? Body = null);
 
     /// <summary>
     /// Writes the bucket's copy of the state when it differs from the one there, on <paramref name="condition"/>: a
@@ -235,7 +258,7 @@ public sealed class SyncStateWriter(IObjectStore store, SyncRequest request, Sna
         var sha = RemoteState.Hash(body);
         if (sha == current)
         {
-            return new StateWrite(current, condition.IfMatch);
+            return new StateWrite(current, condition.IfMatch, Body: body);
         }
 
         try
@@ -262,7 +285,7 @@ public sealed class SyncStateWriter(IObjectStore store, SyncRequest request, Sna
                 return new StateWrite(null, null, Conflict: true);
             }
 
-            return new StateWrite(sha, written.ETag);
+            return new StateWrite(sha, written.ETag, Body: body);
         }
         catch (SyncFailedException ex)
         {

@@ -29,6 +29,12 @@ public interface IObjectStore
     string Destination { get; }
 
     /// <summary>
+    /// Gets ready, in the background, for requests that are likely to follow, while the caller goes on with local
+    /// work. Sends nothing; a failure to get ready is reported by the first request, as it would have been.
+    /// </summary>
+    void Prepare();
+
+    /// <summary>
     /// One page of the prefix's listing: the first page of the keys after <paramref name="startAfter"/> (null: from the
     /// start), or, with <paramref name="continuationToken"/>, the page that token names.
     /// </summary>

@@ -24,6 +24,51 @@ public class RemoteStateTests
         Assert.Equal(RemoteState.Serialize(Sample("b", "a", "c")), RemoteState.Serialize(Sample("c", "a", "b")));
     }
 
+    [Fact]
+    public void Writes_exactly_the_json_the_generated_serializer_writes_of_the_entries_it_keeps()
+    {
+        var headers = new ObjectHeaders("text/html; charset=utf-8", "public, max-age=31536000, immutable", "br", "STANDARD_IA",
+            "public-read", "/new?a=1&b=<2>");
+        var entries = new (string Key, SnapshotEntry Entry)[]
+        {
+            ("p/index.html", new() { Size = 12, ETag = Md5, Headers = headers, EntryFile = true }),
+            ("p/caf\u00e9 \"quoted\" +'&<>.css", new() { Size = 1, ETag = Md5 + "-3", Headers = new ObjectHeaders("text/css") }),
+            ("p/emoji-\ud83d\ude00/\u4e2d.txt", new() { ETag = "", VersionId = "3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY", EntryFile = false }),
+            ("p/gone.js", new()
+            {
+                Size = 5_000_000_000, ETag = Md5, RemovedAt = new DateTimeOffset(2026, 11, 29, 12, 30, 1, 250, TimeSpan.Zero),
+                RemovedAtDeploy = 0, Headers = new ObjectHeaders("application/javascript", "no-cache"),
+            }),
+            ("p/no-headers", new() { Size = 3, ETag = Md5 }),
+        };
+        var kept = entries.ToDictionary(e => e.Key, e => e.Entry, StringComparer.Ordinal);
+        // What a deploy hands it: local times and content hashes too, which the state never keeps.
+        var given = kept.ToDictionary(e => e.Key, e => e.Value with { LastWriteTicks = 42, Md5 = Md5, Sha256 = "s", Xxh128 = "x" },
+            StringComparer.Ordinal);
+
+        foreach (var (destination, deploys) in new[] { ("s3://b/p/", 7), ("", 0) })
+        {
+            var snapshot = new SyncSnapshot { Destination = destination, Deploys = deploys, Entries = given };
+            var expected = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(
+                new RemoteState.StateDocument(RemoteState.FormatVersion, destination, deploys,
+                    new SortedDictionary<string, SnapshotEntry>(kept, StringComparer.Ordinal)),
+                RemoteStateJsonContext.Default.StateDocument);
+
+            Assert.Equal(System.Text.Encoding.UTF8.GetString(expected), System.Text.Encoding.UTF8.GetString(Json(RemoteState.Serialize(snapshot))));
+        }
+    }
+
+    private static byte[] Json(byte[] gzipped)
+    {
+        using var json = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(new MemoryStream(gzipped), System.IO.Compression.CompressionMode.Decompress))
+        {
+            gzip.CopyTo(json);
+        }
+
+        return json.ToArray();
+    }
+
     public static TheoryData<string, Func<SyncSnapshot, SyncSnapshot>> Changes => new()
     {
         { "a header", s => With(s, "b", e => e with { Headers = new ObjectHeaders("text/css", "max-age=60") }) },

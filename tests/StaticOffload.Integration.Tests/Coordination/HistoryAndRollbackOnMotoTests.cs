@@ -67,6 +67,9 @@ public sealed class HistoryAndRollbackOnMotoTests(MotoServerFixture moto)
         // The manifest of the deploy beyond the depth is gone; the kept ones are there.
         var manifests = (await moto.ListAsync(bucket, "site/.staticoffload/deploys/", includeState: true)).Select(o => o.Key).Order(StringComparer.Ordinal);
         Assert.Equal(new[] { $"site/.staticoffload/deploys/{before.Id}.json.gz", $"site/.staticoffload/deploys/{live.Id}.json.gz" }.Order(StringComparer.Ordinal), manifests);
+        // The live deploy's manifest is the state it wrote, byte for byte: serialized once, written twice.
+        Assert.Equal((await moto.GetAsync(bucket, "site/.staticoffload/state.json.gz")).Body,
+            (await moto.GetAsync(bucket, $"site/.staticoffload/deploys/{live.Id}.json.gz")).Body);
     }
 
     [Fact]
