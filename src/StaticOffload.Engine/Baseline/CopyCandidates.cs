@@ -18,6 +18,12 @@ public static class CopyCandidates
             return local;
         }
 
+        // Most deploys add no key: then there is nothing to look for among the bucket's objects.
+        if (!local.Any(file => IsNew(file, remote)))
+        {
+            return local;
+        }
+
         var sizes = remote.Values.Where(e => e.Size > 0 && SyncPlanner.KnownMd5(e) is not null && store.CanCopy(e.Size, e.ETag))
             .Select(e => e.Size).ToHashSet();
         if (sizes.Count == 0)
@@ -28,7 +34,7 @@ public static class CopyCandidates
         var files = new List<LocalFile>(local.Count);
         foreach (var file in local)
         {
-            if (file.Digest is null && file.FullPath.Length > 0 && sizes.Contains(file.Size) && !remote.ContainsKey(file.Key))
+            if (IsNew(file, remote) && sizes.Contains(file.Size))
             {
                 try
                 {
@@ -46,4 +52,8 @@ public static class CopyCandidates
 
         return files;
     }
+
+    /// <summary>A file not hashed yet whose key the bucket does not hold.</summary>
+    private static bool IsNew(LocalFile file, IReadOnlyDictionary<string, SnapshotEntry> remote) =>
+        file.Digest is null && file.FullPath.Length > 0 && !remote.ContainsKey(file.Key);
 }
