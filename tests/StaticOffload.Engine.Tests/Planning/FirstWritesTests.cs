@@ -26,12 +26,25 @@ public sealed class FirstWritesTests
     }
 
     [Fact]
+    public void The_write_that_goes_alone_is_the_one_that_sends_the_fewest_bytes()
+    {
+        var copy = new SyncAction(SyncActionKind.Copy, SyncReason.Duplicate, SyncPhase.Assets, "d.css",
+            new LocalFile("d.css", "/tmp/d.css", 900, 0, null, new ObjectHeaders("text/plain"), false), null);
+        // In plan order: the largest upload first.
+        Assert.Equal(1, FirstWrites.Alone([Upload("a.mp4", size: 80_000_000), Upload("b.css", size: 10), Upload("c.css", size: 10)],
+            written: false, aclWritten: false));
+        Assert.Equal(2, FirstWrites.Alone([Upload("a.css", size: 5000), Upload("b.css", size: 10), copy], written: false, aclWritten: false));
+        Assert.Equal(2, FirstWrites.Alone([Upload("a.html", "public-read", 700), Upload("b.css", size: 5), Upload("c.html", "public-read", 60)],
+            written: false, aclWritten: false));
+    }
+
+    [Fact]
     public void A_single_action_needs_no_ordering()
     {
         Assert.Equal(-1, FirstWrites.Alone([Upload("a.html", "public-read")], written: false, aclWritten: false));
         Assert.Equal(-1, FirstWrites.Alone([], written: false, aclWritten: false));
     }
 
-    private static SyncAction Upload(string key, string? acl = null) => new(SyncActionKind.Upload, SyncReason.New, SyncPhase.Assets, key,
-        new LocalFile(key, "/tmp/" + key, 1, 0, null, new ObjectHeaders("text/plain", Acl: acl), false), null);
+    private static SyncAction Upload(string key, string? acl = null, long size = 1) => new(SyncActionKind.Upload, SyncReason.New, SyncPhase.Assets, key,
+        new LocalFile(key, "/tmp/" + key, size, 0, null, new ObjectHeaders("text/plain", Acl: acl), false), null);
 }
