@@ -22,6 +22,13 @@ public static class Defaults
     /// </summary>
     public const int Concurrency = 32;
 
+    /// <summary>
+    /// Parts of one large file in flight at once (rclone's default too). One at a time, the largest file of a site was
+    /// the last upload running, part after part, long after the others: on the benchmark's 20 videos the last 1.4 s
+    /// of a 5.4 s upload had one to three requests in flight.
+    /// </summary>
+    public const int PartsInFlight = 4;
+
     /// <summary>The most requests in flight StaticOffloadConcurrency may ask for.</summary>
     public const int MaxConcurrency = 256;
 

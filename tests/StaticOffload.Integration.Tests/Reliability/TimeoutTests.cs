@@ -88,7 +88,8 @@ public sealed class TimeoutTests(S3ServerFixture server, ITestOutputHelper outpu
         output.WriteLine($"uploaded in {clock.Elapsed.TotalSeconds:0.0} s");
 
         Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
-        Assert.True(clock.Elapsed > TimeSpan.FromSeconds(6), $"the throttle did not slow the upload ({clock.Elapsed})");
+        // The parts go side by side, each on its own throttled connection: the 8 MiB ones took 4 s, longer than the timeout.
+        Assert.True(clock.Elapsed > TimeSpan.FromSeconds(3.8), $"the throttle did not slow the upload ({clock.Elapsed})");
         var stored = Assert.Single(await server.ListAsync(bucket, "video/"));
         Assert.Equal(content.Length, stored.Size);
     }

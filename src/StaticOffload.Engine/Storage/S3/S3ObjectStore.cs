@@ -222,27 +222,30 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         var upload = await Call(() => Client.InitiateMultipartUploadAsync(initiate, cancellationToken), key, headers.Acl).ConfigureAwait(false);
         try
         {
-            var parts = new List<PartETag>();
             var partCount = Layout.PartCount(size);
-            for (var part = 1; part <= partCount; part++)
-            {
-                var position = (part - 1) * Layout.PartSize;
-                var length = Math.Min(Layout.PartSize, size - position);
-                var request = new UploadPartRequest
+            var parts = new PartETag[partCount];
+            // A few parts at a time, each read from the file at its own offset; the first failure stops the others.
+            await Parallel.ForEachAsync(Enumerable.Range(1, partCount),
+                new ParallelOptions { MaxDegreeOfParallelism = Defaults.PartsInFlight, CancellationToken = cancellationToken },
+                async (part, token) =>
                 {
-                    BucketName = bucket,
-                    Key = key,
-                    UploadId = upload.UploadId,
-                    PartNumber = part,
-                    FilePath = path,
-                    FilePosition = position,
-                    PartSize = length,
-                    UseChunkEncoding = _destination.ChunkedUploads,
-                };
-                var response = await Call(() => Client.UploadPartAsync(request, cancellationToken), key).ConfigureAwait(false);
-                parts.Add(new PartETag(part, response.ETag));
-                bytesSent?.Report(length);
-            }
+                    var position = (part - 1) * Layout.PartSize;
+                    var length = Math.Min(Layout.PartSize, size - position);
+                    var request = new UploadPartRequest
+                    {
+                        BucketName = bucket,
+                        Key = key,
+                        UploadId = upload.UploadId,
+                        PartNumber = part,
+                        FilePath = path,
+                        FilePosition = position,
+                        PartSize = length,
+                        UseChunkEncoding = _destination.ChunkedUploads,
+                    };
+                    var response = await Call(() => Client.UploadPartAsync(request, token), key).ConfigureAwait(false);
+                    parts[part - 1] = new PartETag(part, response.ETag);
+                    bytesSent?.Report(length);
+                }).ConfigureAwait(false);
 
             try
             {
@@ -251,7 +254,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
                     BucketName = bucket,
                     Key = key,
                     UploadId = upload.UploadId,
-                    PartETags = parts,
+                    PartETags = [.. parts],
                     IfNoneMatch = condition?.IfAbsent == true ? "*" : null,
                     IfMatch = condition?.IfMatch is { } ifMatch ? $"\"{ifMatch}\"" : null,
                 }, cancellationToken).ConfigureAwait(false);
