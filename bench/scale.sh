@@ -88,7 +88,7 @@ walk=$(hyperfine -N --runs "$runs" --warmup 1 --export-json "$work/walk.json" "f
   && python3 -c "import json; print(round(json.load(open('$work/walk.json'))['results'][0]['median'], 3))")
 echo "| run | wall | CPU (user+sys) | peak RSS | in-task | requests | bytes |"
 echo "| --- | --- | --- | --- | --- | --- | --- |"
-row() { read -r w c r t q b <<< "$2"; echo "| $1 | $w s | $c s | $((r / 1024)) MB | $t | $q | $b |"; }
+row() { read -r w c r t u q b <<< "$2"; echo "| $1 | $w s | $c s | $((r / 1024)) MB | $t $u | $q | $b |"; }
 row "first upload" "$(sync first)"
 echo "| snapshot | $(stat -c %s "$snapshot") bytes = $(( $(stat -c %s "$snapshot") / files )) bytes per file | | | | | |"
 for i in $(seq 1 "$runs"); do row "no-op #$i" "$(sync noop$i)"; done
