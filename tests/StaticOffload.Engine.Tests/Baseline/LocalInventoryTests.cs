@@ -5,22 +5,12 @@ using StaticOffload.Rules;
 
 namespace StaticOffload.Tests.Baseline;
 
-public sealed class LocalInventoryTests : IDisposable
+public class LocalInventoryTests
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("so-inventory-").FullName;
-
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
-
-    private LocalFile File(string name, bool exists = true)
-    {
-        var path = Path.Combine(_folder, name);
-        if (exists)
-        {
-            System.IO.File.WriteAllText(path, name);
-        }
-
-        return new LocalFile("site/" + name, path, name.Length, 1, null, new ObjectHeaders("text/plain"), false);
-    }
+    /// <summary>A file that is there (this test assembly), or one in a folder that is not.</summary>
+    private static LocalFile File(string name, bool exists) => new("site/" + name,
+        exists ? typeof(LocalInventoryTests).Assembly.Location : Path.Combine(Path.GetTempPath(), $"so-missing-{Guid.NewGuid():N}", name),
+        1, 1, null, new ObjectHeaders("text/plain"), false);
 
     [Fact]
     public void Unreadable_names_each_file_asked_of_that_cannot_be_opened_in_request_order()
@@ -39,7 +29,7 @@ public sealed class LocalInventoryTests : IDisposable
     [Fact]
     public void Unreadable_opens_only_the_files_asked_of()
     {
-        LocalFile[] files = [File("gone.txt", exists: false), File("here.txt")];
+        LocalFile[] files = [File("gone.txt", exists: false), File("here.txt", exists: true)];
 
         Assert.Empty(LocalInventory.Unreadable(files, [1]));
         Assert.Equal(files[0].FullPath, Assert.Single(LocalInventory.Unreadable(files, [0, 1])).File);
