@@ -73,8 +73,8 @@ public sealed class BaselineLoader(IObjectStore store, ISyncLog log)
         SyncStamp.Delete(request.SnapshotPath);
         if (!request.DryRun)
         {
-            // Something changed since the last clean run: a deploy is likely, and its client is made while the rest of
-            // this stage and the plan run.
+            // Something changed since the last clean run: a deploy is likely, and the store gets ready for it while the
+            // rest of this stage and the plan run.
             store.Prepare();
         }
         var snapshot = snapshotStore.Load(store.Destination, out var snapshotWarning);

@@ -22,19 +22,28 @@ public static class S3ClientFactory
     /// <summary>The credentials the S3 client of <paramref name="destination"/> uses, for the other AWS calls of a deploy (CloudFront).</summary>
     public static AWSCredentials Credentials(S3Destination destination) => Configure(destination).Credentials;
 
+    /// <summary>
+    /// Makes a configuration and throws it away: the first one in a build process pays ~27 ms for the SDK's static
+    /// data, which <see cref="Create"/> then does not. No credentials are looked up and nothing is sent (a run that
+    /// turns out to have nothing to send must not reach the instance metadata service for keys it never uses).
+    /// </summary>
+    public static void WarmUp(S3Destination destination) => _ = NewConfig(destination);
+
+    private static AmazonS3Config NewConfig(S3Destination destination) => new()
+    {
+        ForcePathStyle = destination.ForcePathStyle,
+        MaxConnectionsPerServer = destination.MaxConnections,
+        // A deploy runs unattended: ride out throttling (503 SlowDown) and dropped connections longer than an
+        // interactive client would. Standard mode backs off exponentially with jitter, so this stays bounded
+        // (well under a minute per request).
+        RetryMode = RequestRetryMode.Standard,
+        MaxErrorRetry = 6,
+        HttpClientFactory = new S3HttpClientFactory(destination.Timeout > TimeSpan.Zero ? destination.Timeout : S3Destination.DefaultTimeout),
+    };
+
     private static (AmazonS3Config Config, AWSCredentials Credentials) Configure(S3Destination destination)
     {
-        var config = new AmazonS3Config
-        {
-            ForcePathStyle = destination.ForcePathStyle,
-            MaxConnectionsPerServer = destination.MaxConnections,
-            // A deploy runs unattended: ride out throttling (503 SlowDown) and dropped connections longer than an
-            // interactive client would. Standard mode backs off exponentially with jitter, so this stays bounded
-            // (well under a minute per request).
-            RetryMode = RequestRetryMode.Standard,
-            MaxErrorRetry = 6,
-            HttpClientFactory = new S3HttpClientFactory(destination.Timeout > TimeSpan.Zero ? destination.Timeout : S3Destination.DefaultTimeout),
-        };
+        var config = NewConfig(destination);
 
         AWSCredentials? credentials = null;
         RegionEndpoint? profileRegion = null;

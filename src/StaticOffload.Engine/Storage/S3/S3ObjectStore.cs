@@ -36,19 +36,19 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
 
     private IAmazonS3 Client => _client.Value;
 
-    private Task? _preparing;
+    private int _prepared;
 
     /// <summary>
-    /// Creates the client on a pool thread: the configuration, the credentials' source and the SDK's start-up take
-    /// 35-40 ms in a fresh build process, which a deploy of a few changed files otherwise waits for after planning.
-    /// <see cref="Lazy{T}"/> makes the first request wait for it, or rethrow what it failed with.
+    /// Makes the SDK's configuration ready on a pool thread (<see cref="S3ClientFactory.WarmUp"/>): 27 of the 40 ms a
+    /// client takes in a fresh build process, which a deploy of a few changed files otherwise waits for after planning.
+    /// The client itself, with its credentials, is still made by the first request.
     /// </summary>
     public void Prepare()
     {
-        if (_preparing is null && !_client.IsValueCreated)
+        if (!_client.IsValueCreated && Interlocked.Exchange(ref _prepared, 1) == 0)
         {
-            // Observed here, so that a failure is only ever the first request's to report.
-            _preparing = Task.Run(() => _client.Value).ContinueWith(static t => t.Exception, TaskScheduler.Default);
+            // Observed here: a configuration that cannot be made is the first request's to report, as it was.
+            _ = Task.Run(() => S3ClientFactory.WarmUp(_destination)).ContinueWith(static t => t.Exception, TaskScheduler.Default);
         }
     }
 
@@ -650,8 +650,6 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
 
     public void Dispose()
     {
-        // A client still being created is disposed too, not left behind.
-        _preparing?.Wait();
         if (_client.IsValueCreated)
         {
             _client.Value.Dispose();
