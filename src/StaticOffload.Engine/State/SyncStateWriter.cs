@@ -211,7 +211,8 @@ public sealed class SyncStateWriter(IObjectStore store, SyncRequest request, Sna
                     continue;
                 }
 
-                var refreshed = withDigest with
+                // Something differs (the check above failed), so the refreshed entry is a change.
+                state[action.Key] = withDigest with
                 {
                     EntryFile = file.EntryFile ? true : null,
                     LastWriteTicks = file.LastWriteTicks,
@@ -219,11 +220,7 @@ public sealed class SyncStateWriter(IObjectStore store, SyncRequest request, Sna
                     RemovedAt = null,
                     RemovedAtDeploy = null,
                 };
-                if (refreshed != entry)
-                {
-                    state[action.Key] = refreshed;
-                    changed = true;
-                }
+                changed = true;
             }
             else if (action.Kind == SyncActionKind.Retain && entry.RemovedAt is null)
             {

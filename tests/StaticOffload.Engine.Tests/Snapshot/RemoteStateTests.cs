@@ -56,6 +56,18 @@ public class RemoteStateTests
 
             Assert.Equal(System.Text.Encoding.UTF8.GetString(expected), System.Text.Encoding.UTF8.GetString(Json(RemoteState.Serialize(snapshot))));
         }
+
+        // The writer names each property itself: every one the document can hold (a property added to an entry or to
+        // its headers later included) is in the data above, so the comparison covers it, unless the state never keeps it.
+        string[] neverKept = ["lastWriteTicks", "xxh128", "md5", "sha256"];
+        var written = System.Text.Encoding.UTF8.GetString(Json(RemoteState.Serialize(new SyncSnapshot { Destination = "s3://b/p/", Entries = kept })));
+        foreach (var type in new[] { typeof(SnapshotEntry), typeof(ObjectHeaders) })
+        {
+            foreach (var property in RemoteStateJsonContext.Default.GetTypeInfo(type)!.Properties.Where(p => p.Get is not null && !neverKept.Contains(p.Name)))
+            {
+                Assert.Contains($"\"{property.Name}\":", written, StringComparison.Ordinal);
+            }
+        }
     }
 
     private static byte[] Json(byte[] gzipped)
